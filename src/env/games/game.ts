@@ -6,6 +6,8 @@
  * Players are 0 (the first to move: X, Black, Red) and 1. Actions are integers in [0, numActions).
  */
 
+import type { Rng } from '../../util/rng.ts';
+
 /** Returned by currentPlayer() once the game is over. */
 export const TERMINAL = -4 as const;
 export type Player = 0 | 1;
@@ -70,6 +72,13 @@ export interface State {
   history(): number[];
   /** Compact text from which Game.deserialize rebuilds this state exactly. */
   serialize(): string;
+  /**
+   * Optional fast playout: play the game's own random playout policy from a copy of this state to
+   * the end and return the final returns, leaving this state unchanged. Games where uniform random
+   * play does not end sensibly (Go: no filling of one's own eyes, pass only when nothing else) provide
+   * it; MCTS random rollouts use it when present, else uniform random legal actions.
+   */
+  rollout?(rng: Rng): [number, number];
 }
 
 /** Evaluates positions for search: a prior over actions and a value for the player to move, in [-1, 1]. */
