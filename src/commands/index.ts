@@ -1,8 +1,9 @@
 import type { Command } from 'commander';
+import { register as registerReport } from './report.ts';
 
 /**
  * Every sub-command registers itself here. Keep one file per job under src/commands/.
  */
 export function registerCommands(program: Command): void {
-  void program;
+  registerReport(program);
 }
