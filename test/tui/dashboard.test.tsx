@@ -1,0 +1,123 @@
+import React from 'react';
+import { render } from 'ink-testing-library';
+import { describe, expect, it, vi } from 'vitest';
+import { PipelineEvents } from '../../src/agents/alphazero/events.ts';
+import { Dashboard, type DashboardControls } from '../../tui/dashboard.tsx';
+import { lineChart, progressBar } from '../../tui/charts.ts';
+
+const tick = (ms = 60): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+function controls(): DashboardControls & { paused: boolean } {
+  const c = {
+    paused: false,
+    togglePause: vi.fn(() => (c.paused = !c.paused)),
+    saveNow: vi.fn(async () => {}),
+    quit: vi.fn(async () => {}),
+  };
+  return c;
+}
+
+/** A stand-in board drawer: lists the moves, so the test sees which game is focused. */
+const renderBoard = (moves: readonly string[]): string => `board[${moves.join(' ')}]`;
+
+function startRun(events: PipelineEvents): void {
+  events.emit('run:start', { runDir: 'runs/t', game: 'tictactoe', mode: 'alphazero', resumedFrom: null, config: { gamesPerGeneration: 4 } });
+  events.emit('generation:start', { generation: 1, bestGeneration: 0 });
+  events.emit('game:start', { generation: 1, gameIndex: 0, worker: 0 });
+  events.emit('game:start', { generation: 1, gameIndex: 1, worker: 0 });
+  events.emit('game:move', { generation: 1, gameIndex: 0, move: 'b2', moveNumber: 1, rootValue: 0.25 });
+  events.emit('game:move', { generation: 1, gameIndex: 1, move: 'a1', moveNumber: 1, rootValue: -0.5 });
+}
+
+describe('self-play dashboard', () => {
+  it('shows the focused game, its last move and the run figures from the event stream', async () => {
+    const events = new PipelineEvents();
+    const c = controls();
+    const ui = render(<Dashboard events={events} controls={c} renderBoard={renderBoard} maxFps={50} />);
+    startRun(events);
+    events.emit('train:batch', { step: 10, lr: 0.01, loss: 2, valueLoss: 0.9, policyLoss: 1.1, l2Loss: 0, policyEntropy: 1, samplesPerSec: 1234, });
+    events.emit('train:done', { generation: 1, steps: 10, seconds: 1, valueLoss: 0.9, policyLoss: 1.1, policyEntropy: 1, samplesPerSec: 1234, bufferPositions: 321 });
+    await tick();
+    const frame = ui.lastFrame()!;
+    expect(frame).toContain('tictactoe');
+    expect(frame).toContain('gen 1');
+    expect(frame).toContain('board[b2]');
+    expect(frame).toContain('last b2');
+    expect(frame).toContain('321 positions');
+    expect(frame).toContain('1234');
+    expect(frame).toContain('trained 10 steps');
+    ui.unmount();
+  });
+
+  it('switches the focused game with the arrow keys and tab', async () => {
+    const events = new PipelineEvents();
+    const ui = render(<Dashboard events={events} controls={controls()} renderBoard={renderBoard} maxFps={50} />);
+    startRun(events);
+    await tick();
+    expect(ui.lastFrame()).toContain('board[b2]');
+    ui.stdin.write('\u001B[C'); // right arrow
+    await tick();
+    expect(ui.lastFrame()).toContain('board[a1]');
+    ui.stdin.write('\t');
+    await tick();
+    expect(ui.lastFrame()).toContain('board[b2]');
+    ui.unmount();
+  });
+
+  it('space pauses and resumes, s saves, q saves and quits once even if pressed twice', async () => {
+    const events = new PipelineEvents();
+    const c = controls();
+    let release: () => void = () => {};
+    c.quit = vi.fn(() => new Promise<void>((r) => (release = r)));
+    const ui = render(<Dashboard events={events} controls={c} renderBoard={renderBoard} maxFps={50} />);
+    startRun(events);
+    await tick();
+    ui.stdin.write(' ');
+    await tick();
+    expect(c.togglePause).toHaveBeenCalledTimes(1);
+    expect(ui.lastFrame()).toContain('PAUSED');
+    ui.stdin.write(' ');
+    await tick();
+    expect(ui.lastFrame()).not.toContain('PAUSED');
+    ui.stdin.write('s');
+    await tick();
+    expect(c.saveNow).toHaveBeenCalledTimes(1);
+    expect(ui.lastFrame()).toContain('checkpoint saved');
+    ui.stdin.write('q');
+    await tick();
+    ui.stdin.write('q');
+    await tick();
+    expect(c.quit).toHaveBeenCalledTimes(1);
+    expect(ui.lastFrame()).toContain('still saving');
+    release();
+    await tick();
+    ui.unmount();
+  });
+
+  it('fits the key figures in an 80-column frame', async () => {
+    const events = new PipelineEvents();
+    const ui = render(<Dashboard events={events} controls={controls()} renderBoard={renderBoard} maxFps={50} />);
+    startRun(events);
+    await tick();
+    const lines = ui.lastFrame()!.split('\n');
+    for (const line of lines) expect(line.length).toBeLessThanOrEqual(80);
+    ui.unmount();
+  });
+});
+
+describe('text charts', () => {
+  it('draws a bar proportional to the fraction', () => {
+    expect(progressBar(0.5, 12)).toBe('[#####.....]');
+    expect(progressBar(0, 6)).toBe('[....]');
+    expect(progressBar(1, 6)).toBe('[####]');
+  });
+
+  it('puts the maximum on the top row and the minimum on the bottom row', () => {
+    const rows = lineChart([1, 2, 3, 4, 5], 20, 5);
+    expect(rows).toHaveLength(5);
+    expect(rows[0]!.trim().startsWith('5')).toBe(true);
+    expect(rows[4]!.trim().startsWith('1')).toBe(true);
+    expect(rows[0]!.endsWith('*')).toBe(true);
+    expect(rows[4]!.slice(9, 10)).toBe('*');
+  });
+});
