@@ -1,9 +1,11 @@
 import type { Command } from 'commander';
+import { register as registerPlay } from './play.ts';
 import { register as registerReport } from './report.ts';
 
 /**
  * Every sub-command registers itself here. Keep one file per job under src/commands/.
  */
 export function registerCommands(program: Command): void {
+  registerPlay(program);
   registerReport(program);
 }

@@ -1,0 +1,61 @@
+/**
+ * End to end: `tengen play --game tictactoe` in a real terminal (tmux), a full game played with
+ * keys, then the result line and the saved game are checked.
+ */
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+const hasTmux = spawnSync('tmux', ['-V']).status === 0;
+if (!hasTmux) console.warn('tmux is not installed: skipping the terminal end-to-end test of tengen play');
+
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+describe.skipIf(!hasTmux)('tengen play in a terminal', () => {
+  it('plays a whole tic-tac-toe game with the keyboard and prints the result', async () => {
+    const session = `tengen-play-${process.pid}`;
+    const saveDir = mkdtempSync(join(tmpdir(), 'tengen-play-'));
+    const tsx = join(root, 'node_modules', '.bin', 'tsx');
+    const cmd = `cd ${root} && ${tsx} src/cli.ts play --game tictactoe --visits 200 --save-dir ${saveDir} 2>/dev/null; sleep 30`;
+    const tmux = (...args: string[]): string => execFileSync('tmux', args, { encoding: 'utf8' });
+    tmux('new-session', '-d', '-s', session, '-x', '100', '-y', '30', cmd);
+    try {
+      const screen = (): string => tmux('capture-pane', '-p', '-t', session);
+      const deadline = Date.now() + 60_000;
+      while (!screen().includes('your move') && Date.now() < deadline) await sleep(200);
+      expect(screen()).toContain('tengen play: tictactoe');
+      // An illegal entry is refused in place.
+      tmux('send-keys', '-t', session, 'z9', 'Enter');
+      await sleep(500);
+      expect(screen()).toMatch(/cannot read 'z9'/);
+      // Then Enter with no text plays the highlighted legal move, until the game ends.
+      let result = '';
+      while (Date.now() < deadline) {
+        const s = screen();
+        const m = /(You win!|The agent wins\.|Draw\.)/.exec(s);
+        if (m) {
+          result = m[1]!;
+          break;
+        }
+        if (/your move/.test(s)) {
+          tmux('send-keys', '-t', session, 'BSpace', 'BSpace', 'BSpace', 'Enter');
+        }
+        await sleep(400);
+      }
+      expect(result).not.toBe('');
+      expect(screen()).toContain('Game saved to');
+      const files = readdirSync(saveDir);
+      expect(files).toHaveLength(1);
+      const record = readFileSync(join(saveDir, files[0]!), 'utf8');
+      expect(record).toMatch(/# result: /);
+      const moves = record.trim().split('\n').pop()!.split(' ');
+      expect(moves.length).toBeGreaterThanOrEqual(5);
+    } finally {
+      spawnSync('tmux', ['kill-session', '-t', session]);
+    }
+  }, 90_000);
+});

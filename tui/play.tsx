@@ -1,0 +1,222 @@
+/**
+ * Play against the agent (Ink). Moves are typed as coordinates (the game's own notation: `b2`,
+ * `D4`, a Connect Four column number) and confirmed with Enter, or chosen with the arrow keys among
+ * the legal moves. Words: `undo`, `pass`, `resign`, `hint`, `quit`; the `?` key shows a hint.
+ * Illegal or unparsable input is refused in place with a one-line reason.
+ */
+import React, { useEffect, useRef, useState } from 'react';
+import { Box, Text, useApp, useInput } from 'ink';
+import type { Player, State } from '../src/env/games/game.ts';
+import type { SearchProgress, SearchResult } from '../src/mcts/index.ts';
+import type { PlayAgent } from './play-agent.ts';
+
+export interface PlayProps {
+  initial: State;
+  agent: PlayAgent;
+  /** The human's side: 0 moves first. */
+  human: Player;
+  /** Called once when the game ends or the player quits; saves the record and returns where. */
+  onFinish?: (state: State, result: string) => string | undefined;
+  /** Final-score text for games that have one (Go), shown with the result. */
+  scoreText?: (state: State) => string | undefined;
+}
+
+function describeResult(state: State, human: Player, resignedBy: Player | null): string {
+  if (resignedBy !== null) return resignedBy === human ? 'You resigned: the agent wins.' : 'The agent resigned: you win!';
+  const r = state.returns();
+  if (r[human] > 0) return 'You win!';
+  if (r[human] < 0) return 'The agent wins.';
+  return 'Draw.';
+}
+
+function candidatesText(state: State, res: SearchResult, n = 3): string {
+  return res.candidates
+    .slice(0, n)
+    .map((c) => `${state.actionToString(c.action)} ${((100 * c.visits) / Math.max(1, res.totalVisits)).toFixed(0)}% (${(50 + 50 * c.q).toFixed(0)}% win)`)
+    .join(', ');
+}
+
+export function PlayScreen({ initial, agent, human, onFinish, scoreText }: PlayProps): React.JSX.Element {
+  const { exit } = useApp();
+  const stateRef = useRef<State>(initial.clone());
+  const [, setVersion] = useState(0);
+  const [input, setInput] = useState('');
+  const [message, setMessage] = useState('');
+  const [thinking, setThinking] = useState<SearchProgress | null>(null);
+  const [hint, setHint] = useState('');
+  const [cursor, setCursor] = useState(0);
+  const [lastMove, setLastMove] = useState('');
+  const [resignedBy, setResignedBy] = useState<Player | null>(null);
+  const [finished, setFinished] = useState<string | null>(null);
+  const busy = useRef(false);
+  const refresh = (): void => setVersion((v) => v + 1);
+  const state = stateRef.current;
+  const over = state.isTerminal() || resignedBy !== null;
+  const toMove = state.currentPlayer();
+  const legal = over ? [] : state.legalActions();
+
+  const finish = (resigned: Player | null): void => {
+    const result = describeResult(stateRef.current, human, resigned);
+    const score = scoreText?.(stateRef.current);
+    const saved = onFinish?.(stateRef.current, result);
+    setFinished(`${result}${score ? ` Final score ${score}.` : ''}${saved ? ` Game saved to ${saved}.` : ''}`);
+  };
+
+  // The agent moves whenever it is its turn.
+  useEffect(() => {
+    if (over || toMove === human || busy.current) return;
+    busy.current = true;
+    setHint('');
+    void agent
+      .think(stateRef.current.clone(), (p) => setThinking(p))
+      .then((res) => {
+        const s = stateRef.current;
+        setThinking(null);
+        if (res.resign) {
+          setResignedBy((1 - human) as Player);
+          finish((1 - human) as Player);
+        } else {
+          setLastMove(`agent played ${s.actionToString(res.action)} (win chance ${(50 + 50 * res.rootValue).toFixed(0)}%)`);
+          s.applyAction(res.action);
+          agent.played(res.action);
+          if (s.isTerminal()) finish(null);
+        }
+        busy.current = false;
+        refresh();
+      })
+      .catch((e: unknown) => {
+        busy.current = false;
+        setMessage(`agent failed: ${(e as Error).message}`);
+      });
+  });
+
+  const playHuman = (a: number): void => {
+    const s = stateRef.current;
+    const name = s.actionToString(a);
+    s.applyAction(a);
+    agent.played(a);
+    setLastMove(`you played ${name}`);
+    setMessage('');
+    setInput('');
+    setHint('');
+    if (s.isTerminal()) finish(null);
+    refresh();
+  };
+
+  const showHint = (): void => {
+    if (busy.current || over) return;
+    busy.current = true;
+    setMessage('thinking about a hint...');
+    void agent.think(stateRef.current.clone(), (p) => setThinking(p)).then((res) => {
+      setThinking(null);
+      setHint(`hint: ${candidatesText(stateRef.current, res)}`);
+      setMessage('');
+      agent.reset();
+      busy.current = false;
+    });
+  };
+
+  const submit = (text: string): void => {
+    const s = stateRef.current;
+    const word = text.trim().toLowerCase();
+    if (word === 'quit' || word === 'exit') {
+      if (!finished) onFinish?.(s, 'unfinished');
+      exit();
+      return;
+    }
+    if (over) {
+      setMessage('the game is over: type quit (or press Esc) to leave');
+      return;
+    }
+    if (busy.current) {
+      setMessage('wait: the agent is thinking');
+      return;
+    }
+    if (word === '') {
+      if (legal.length) playHuman(legal[((cursor % legal.length) + legal.length) % legal.length]!);
+      return;
+    }
+    if (word === 'hint') return showHint();
+    if (word === 'undo') {
+      const hist = s.history();
+      // Take back the agent's reply and your move, so it is your turn again.
+      let n = 0;
+      while (n < hist.length && (n === 0 || s.currentPlayer() !== human)) {
+        s.undo();
+        n++;
+      }
+      if (n === 0) setMessage('nothing to undo');
+      else setMessage(`took back ${n} move${n > 1 ? 's' : ''}`);
+      agent.reset();
+      setInput('');
+      setLastMove('');
+      refresh();
+      return;
+    }
+    if (word === 'resign') {
+      setResignedBy(human);
+      setInput('');
+      finish(human);
+      return;
+    }
+    let a: number;
+    try {
+      a = s.stringToAction(text.trim());
+    } catch (e) {
+      setMessage(`cannot read '${text.trim()}': ${(e as Error).message}`);
+      return;
+    }
+    if (!legal.includes(a)) {
+      setMessage(`${text.trim()} is not legal here; legal: ${legal.slice(0, 12).map((x) => s.actionToString(x)).join(' ')}${legal.length > 12 ? ' ...' : ''}`);
+      return;
+    }
+    playHuman(a);
+  };
+
+  useInput((ch, key) => {
+    if (key.escape || (key.ctrl && ch === 'c')) {
+      if (!finished) onFinish?.(stateRef.current, 'unfinished');
+      exit();
+      return;
+    }
+    if (key.return) return submit(input);
+    if (key.backspace || key.delete) return setInput((t) => t.slice(0, -1));
+    if (key.leftArrow || key.upArrow) return setCursor((c) => c - 1);
+    if (key.rightArrow || key.downArrow) return setCursor((c) => c + 1);
+    if (ch === '?' && input === '') return showHint();
+    if (!ch || key.ctrl || key.meta) return;
+    // A pasted or fast-typed chunk can carry the Enter with it ("b2\r").
+    const printable = ch.replace(/[^\x20-\x7e]/g, '');
+    if (/[\r\n]/.test(ch)) return submit((input + printable).slice(0, 32));
+    if (printable) setInput((t) => (t + printable).slice(0, 32));
+  });
+
+  const cursorMove = legal.length ? state.actionToString(legal[((cursor % legal.length) + legal.length) % legal.length]!) : '';
+  return (
+    <Box flexDirection="column">
+      <Text bold>
+        tengen play: {state.game.name} <Text dimColor>you are {human === 0 ? 'first (X / Black)' : 'second (O / White)'}, against {agent.name}</Text>
+      </Text>
+      <Text>{state.toString()}</Text>
+      {lastMove ? <Text color="yellow">{lastMove}</Text> : null}
+      {thinking ? (
+        <Text color="cyan">
+          agent thinking: {thinking.totalVisits} visits, best {state.actionToString(thinking.bestAction)}, win chance {(50 + 50 * thinking.rootValue).toFixed(0)}%
+        </Text>
+      ) : null}
+      {hint ? <Text color="green">{hint}</Text> : null}
+      {finished ? (
+        <Text bold color="green">
+          {finished}
+        </Text>
+      ) : over ? null : toMove === human ? (
+        <Text>
+          your move{cursorMove ? <Text dimColor> (arrows pick {cursorMove}, Enter plays it)</Text> : null}: <Text color="cyan">{input}</Text>
+          <Text inverse> </Text>
+        </Text>
+      ) : null}
+      {message ? <Text color="red">{message}</Text> : null}
+      <Text dimColor>type a move and Enter | words: undo pass resign hint quit | ? hint | Esc quit</Text>
+    </Box>
+  );
+}
