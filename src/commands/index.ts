@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { register as registerPlay } from './play.ts';
 import { register as registerReport } from './report.ts';
+import { register as registerSeq } from './seq.ts';
 
 /**
  * Every sub-command registers itself here. Keep one file per job under src/commands/.
@@ -8,4 +9,5 @@ import { register as registerReport } from './report.ts';
 export function registerCommands(program: Command): void {
   registerPlay(program);
   registerReport(program);
+  registerSeq(program);
 }
