@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { register as registerPlay } from './play.ts';
 import { register as registerReport } from './report.ts';
 import { register as registerSeq } from './seq.ts';
+import { register as registerVision } from './vision.ts';
 
 /**
  * Every sub-command registers itself here. Keep one file per job under src/commands/.
@@ -10,4 +11,5 @@ export function registerCommands(program: Command): void {
   registerPlay(program);
   registerReport(program);
   registerSeq(program);
+  registerVision(program);
 }
