@@ -110,9 +110,9 @@ describe('masking, gates, gradients', () => {
     const { grads } = tf.variableGrads(lossFn, vars);
     for (const v of vars) expect(tf.tidy(() => tf.sum(tf.abs(grads[v.name]!)).dataSync()[0]!)).toBeGreaterThan(0);
     tf.dispose(Object.values(grads));
-    tf.dispose(opt.minimize(lossFn, true, vars)); // creates the optimizer's slots
+    opt.minimize(lossFn, true, vars)?.dispose(); // creates the optimizer's slots
     const n0 = tf.memory().numTensors;
-    for (let i = 0; i < 20; i++) tf.dispose(opt.minimize(lossFn, true, vars));
+    for (let i = 0; i < 20; i++) opt.minimize(lossFn, true, vars)?.dispose();
     expect(tf.memory().numTensors).toBe(n0); // no tensor leaks per step
     const after = lossFn().dataSync()[0]!;
     expect(after).toBeLessThan(before * 0.8);
