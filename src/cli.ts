@@ -35,7 +35,9 @@ export async function main(argv: string[]): Promise<number> {
     }
     if (e instanceof UserError) {
       process.stderr.write(`tengen: ${e.message}\n`);
-      return 2;
+      // Usage errors exit 2; a UserError subclass may carry its own code (solve: 1 when lines fail).
+      const code = (e as { exitCode?: unknown }).exitCode;
+      return typeof code === 'number' ? code : 2;
     }
     throw e;
   }
