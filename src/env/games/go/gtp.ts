@@ -1,0 +1,321 @@
+/**
+ * A GTP v2 engine over GoState with a pluggable move generator (MovePlayer).
+ *
+ * Framing: each command may carry a numeric id, echoed in the reply; a reply is '= ' or '? '
+ * followed by its text and one blank line. Input is cleaned as the spec says: control characters
+ * other than tab/LF dropped, CR ignored, '#' comments removed, tabs as spaces; empty lines are
+ * ignored. Every malformed, unknown or illegal command gets '?', and nothing a user types stops the
+ * engine except 'quit'. Analysis (lz-analyze / genmove_analyze) prints Leela Zero style
+ * "info move D4 visits 120 winrate 5231 prior 100 order 0 pv D4 E5" lines, which Sabaki reads.
+ */
+import { UserError } from '../../../util/errors.ts';
+import type { Player } from '../game.ts';
+import { MCTS } from '../../../mcts/index.ts';
+import { GoGame, GoState, fixedHandicap, maxHandicap, parseVertex } from './rules.ts';
+import type { GoParams } from './rules.ts';
+import { loadSgf, writeSgf } from './sgf.ts';
+
+export interface Candidate {
+  action: number;
+  visits: number;
+  /** Mean value for the player to move, in [-1, 1]. */
+  q: number;
+  prior: number;
+  pv: number[];
+}
+
+export interface GenmoveOptions {
+  visits?: number;
+  timeMs?: number;
+  onInfo?: (candidates: Candidate[]) => void;
+}
+
+export interface MovePlayer {
+  genmove(state: GoState, opts: GenmoveOptions): Promise<{ action: number; resign?: boolean; analysis?: Candidate[] }>;
+}
+
+/** UCT with random rollouts (src/mcts), resigning when hopeless. */
+export class MctsPlayer implements MovePlayer {
+  private mcts: MCTS | null = null;
+  private gameKey = '';
+  /** resignThreshold: resign below this root value; null never resigns. */
+  constructor(private readonly seed = 0, private readonly resignThreshold: number | null = -0.9) {}
+
+  async genmove(state: GoState, opts: GenmoveOptions): Promise<{ action: number; resign?: boolean; analysis?: Candidate[] }> {
+    const key = JSON.stringify(state.game.params);
+    if (!this.mcts || key !== this.gameKey) {
+      this.mcts = new MCTS(state.game, { seed: this.seed, replay: 'clone', solver: false, reuseTree: false, resignThreshold: this.resignThreshold ?? undefined });
+      this.gameKey = key;
+    }
+    const r = await this.mcts.search(state, {
+      visits: opts.visits ?? (opts.timeMs === undefined ? 400 : undefined),
+      timeMs: opts.timeMs,
+      progressIntervalMs: 500,
+      onProgress: opts.onInfo ? () => undefined : undefined,
+    });
+    const analysis = r.candidates.map((c) => ({ action: c.action, visits: c.visits, q: c.q, prior: c.prior, pv: c.pv }));
+    opts.onInfo?.(analysis);
+    return { action: r.action, resign: r.resign, analysis };
+  }
+}
+
+export interface GtpOptions {
+  size?: number;
+  komi?: number;
+  visits?: number;
+  timeMs?: number;
+  player?: MovePlayer;
+  name?: string;
+  version?: string;
+}
+
+const COMMANDS = [
+  'protocol_version', 'name', 'version', 'known_command', 'list_commands', 'quit', 'boardsize', 'clear_board', 'komi',
+  'play', 'genmove', 'undo', 'showboard', 'final_score', 'fixed_handicap', 'set_free_handicap', 'loadsgf', 'printsgf',
+  'time_settings', 'time_left', 'lz-analyze', 'genmove_analyze', 'lz-genmove_analyze', 'reg_genmove',
+];
+
+class GtpFailure extends Error {}
+
+export class GtpEngine {
+  state: GoState;
+  private params: Partial<GoParams>;
+  private readonly player: MovePlayer;
+  private visits?: number;
+  private timeMs?: number;
+  readonly name: string;
+  readonly version: string;
+  quit = false;
+  private timeLeft: [number, number] = [Infinity, Infinity];
+  private mainTime = 0;
+  private byoTime = 0;
+  private byoStones = 0;
+
+  constructor(o: GtpOptions = {}) {
+    this.params = { size: o.size ?? 19, komi: o.komi ?? 7.5, maxMoves: 100_000 };
+    this.state = new GoGame(this.params).newInitialState();
+    this.player = o.player ?? new MctsPlayer();
+    this.visits = o.visits;
+    this.timeMs = o.timeMs;
+    this.name = o.name ?? 'tengen';
+    this.version = o.version ?? '0.1.0';
+  }
+
+  /** Handle one input line; returns the full reply (with the blank line) or '' for lines to ignore. */
+  async handle(raw: string): Promise<string> {
+    // eslint-disable-next-line no-control-regex
+    let line = raw.replace(/[\x00-\x08\x0b-\x1f\x7f]/g, (c) => (c === '\t' ? ' ' : '')).replace(/\t/g, ' ');
+    const hash = line.indexOf('#');
+    if (hash >= 0) line = line.slice(0, hash);
+    line = line.trim();
+    if (line === '') return '';
+    const parts = line.split(/ +/);
+    let id = '';
+    if (/^\d+$/.test(parts[0]!)) id = parts.shift()!;
+    const cmd = (parts.shift() ?? '').toLowerCase();
+    try {
+      if (cmd === '') throw new GtpFailure('missing command after id');
+      const out = await this.run(cmd, parts);
+      return `=${id} ${out}\n\n`;
+    } catch (e) {
+      if (e instanceof GtpFailure || e instanceof UserError) return `?${id} ${e.message}\n\n`;
+      return `?${id} internal error: ${e instanceof Error ? e.message : String(e)}\n\n`;
+    }
+  }
+
+  private color(s: string | undefined): Player {
+    const c = (s ?? '').toLowerCase();
+    if (c === 'b' || c === 'black') return 0;
+    if (c === 'w' || c === 'white') return 1;
+    throw new GtpFailure(`invalid color '${s ?? ''}' (expected b, black, w or white)`);
+  }
+
+  private int(s: string | undefined, what: string): number {
+    if (s === undefined || !/^-?\d+$/.test(s)) throw new GtpFailure(`${what} must be an integer, got '${s ?? ''}'`);
+    return Number(s);
+  }
+
+  private reset(params: Partial<GoParams>): void {
+    const game = new GoGame(params);
+    this.params = params;
+    this.state = game.newInitialState();
+  }
+
+  /** Play `action` for `color`, passing for the other colour if it is not its turn (GTP allows any order). */
+  private playFor(color: Player, action: number): void {
+    const s = this.state.clone();
+    if (s.isTerminal() && s.resignedPlayer() === -1) s.resumeAfterPasses();
+    if (s.nextColor() !== color) s.applyAction(s.game.pass);
+    if (s.isTerminal()) s.resumeAfterPasses();
+    if (!s.isLegal(action)) throw new GtpFailure(`illegal move: ${s.whyIllegal(action)}`);
+    s.applyAction(action);
+    this.state = s;
+  }
+
+  private limits(): { visits?: number; timeMs?: number } {
+    if (this.visits !== undefined || this.timeMs !== undefined) return { visits: this.visits, timeMs: this.timeMs };
+    const left = this.timeLeft[this.state.nextColor()];
+    if (Number.isFinite(left)) return { timeMs: Math.max(100, Math.min(left * 1000 / 30, 10_000)) };
+    return { visits: 400 };
+  }
+
+  private infoLine(cands: Parameters<NonNullable<GenmoveOptions['onInfo']>>[0]): string {
+    return cands
+      .slice(0, 20)
+      .map((c, i) => `info move ${this.state.actionToString(c.action)} visits ${c.visits} winrate ${Math.round(((c.q + 1) / 2) * 10000)} prior ${Math.round(c.prior * 10000)} order ${i} pv ${c.pv.map((a) => this.state.actionToString(a)).join(' ')}`)
+      .join(' ');
+  }
+
+  private async genmove(color: Player, analyze: boolean): Promise<string> {
+    const s = this.state.clone();
+    if (s.isTerminal() && s.resignedPlayer() === -1) s.resumeAfterPasses();
+    if (s.isTerminal()) throw new GtpFailure('the game is over (a player resigned); use clear_board');
+    if (s.nextColor() !== color) s.applyAction(s.game.pass);
+    if (s.isTerminal()) s.resumeAfterPasses();
+    let info = '';
+    const r = await this.player.genmove(s, {
+      ...this.limits(),
+      onInfo: analyze ? (c) => (info = this.infoLine(c)) : undefined,
+    });
+    if (r.resign) return analyze ? `\n${info}\nplay resign` : 'resign';
+    this.state = s;
+    this.playFor(color, r.action);
+    const mv = this.state.actionToString(r.action);
+    return analyze ? `\n${info}\nplay ${mv}` : mv;
+  }
+
+  private async run(cmd: string, a: string[]): Promise<string> {
+    const n = this.state.game.n;
+    switch (cmd) {
+      case 'protocol_version': return '2';
+      case 'name': return this.name;
+      case 'version': return this.version;
+      case 'known_command': return COMMANDS.includes((a[0] ?? '').toLowerCase()) ? 'true' : 'false';
+      case 'list_commands': return COMMANDS.join('\n');
+      case 'quit': this.quit = true; return '';
+      case 'boardsize': {
+        const size = this.int(a[0], 'boardsize');
+        if (size < 5 || size > 19) throw new GtpFailure('unacceptable size (this engine plays 5..19)');
+        this.reset({ ...this.params, size, handicap: 0 });
+        return '';
+      }
+      case 'clear_board': this.reset({ ...this.params, handicap: 0 }); return '';
+      case 'komi': {
+        const k = Number(a[0]);
+        if (a[0] === undefined || !Number.isFinite(k)) throw new GtpFailure(`komi must be a number, got '${a[0] ?? ''}'`);
+        const history = this.state.history();
+        const setup = this.state.setupStones();
+        this.params = { ...this.params, komi: k };
+        const s = new GoGame(this.params).newInitialState();
+        s.setup(setup.black, setup.white, setup.toPlay);
+        for (const m of history) s.applyAction(m);
+        this.state = s;
+        return '';
+      }
+      case 'play': {
+        if (a.length < 2) throw new GtpFailure('syntax error: expected play <color> <vertex>');
+        const color = this.color(a[0]);
+        if ((a[1] ?? '').toLowerCase() === 'resign') {
+          this.state.resign(color);
+          return '';
+        }
+        this.playFor(color, parseVertex(n, a[1]!));
+        return '';
+      }
+      case 'genmove':
+      case 'reg_genmove':
+        return this.genmove(this.color(a[0]), false);
+      case 'genmove_analyze':
+      case 'lz-genmove_analyze':
+        return this.genmove(this.color(a[0]), true);
+      case 'lz-analyze': {
+        // A one-shot analysis of the position for the player to move (or the colour given).
+        const s = this.state.clone();
+        if (s.isTerminal()) throw new GtpFailure('the game is over');
+        let info = '';
+        await this.player.genmove(s, { ...this.limits(), onInfo: (c) => (info = this.infoLine(c)) });
+        return `\n${info}`;
+      }
+      case 'undo': {
+        if (this.state.history().length === 0 && this.state.resignedPlayer() === -1) throw new GtpFailure('cannot undo');
+        this.state.undo();
+        return '';
+      }
+      case 'showboard': return '\n' + this.state.toString();
+      case 'final_score': {
+        const s = this.state;
+        if (s.resignedPlayer() !== -1) return s.result();
+        const sc = s.score();
+        return sc === 0 ? '0' : sc > 0 ? `B+${sc}` : `W+${-sc}`;
+      }
+      case 'fixed_handicap': {
+        const k = this.int(a[0], 'handicap');
+        if (this.state.history().length > 0 || this.state.setupStones().black.length > 0) throw new GtpFailure('board not empty');
+        if (k < 2 || k > maxHandicap(n)) throw new GtpFailure(`invalid number of stones (2..${maxHandicap(n)} on ${n}x${n})`);
+        this.reset({ ...this.params, handicap: k });
+        return fixedHandicap(n, k).map((x) => this.state.actionToString(x)).join(' ');
+      }
+      case 'set_free_handicap': {
+        if (this.state.history().length > 0 || this.state.setupStones().black.length > 0) throw new GtpFailure('board not empty');
+        if (a.length < 2 || a.length > n * n - 1) throw new GtpFailure('bad vertex list (expected at least 2 vertices)');
+        const pts = a.map((v) => parseVertex(n, v));
+        if (pts.includes(n * n) || new Set(pts).size !== pts.length) throw new GtpFailure('bad vertex list (pass or repeated vertex)');
+        const s = new GoGame({ ...this.params, handicap: 0 }).newInitialState();
+        s.setup(pts, [], 1);
+        this.state = s;
+        return '';
+      }
+      case 'loadsgf': {
+        if (!a[0]) throw new GtpFailure('syntax error: expected loadsgf <file> [move_number]');
+        const { readFileSync } = await import('node:fs');
+        let text: string;
+        try {
+          text = readFileSync(a[0], 'utf8');
+        } catch {
+          throw new GtpFailure(`cannot read ${a[0]}`);
+        }
+        const s = loadSgf(text, { superko: this.params.superko, suicide: this.params.suicide, maxMoves: this.params.maxMoves });
+        if (a[1] !== undefined) {
+          const upTo = this.int(a[1], 'move_number');
+          while (s.history().length >= Math.max(upTo, 1) && s.history().length > 0) s.undo();
+        }
+        this.params = { ...this.params, size: s.game.n, komi: s.komi };
+        this.state = s;
+        return '';
+      }
+      case 'printsgf': return '\n' + writeSgf(this.state, { playerBlack: '', playerWhite: '' }).trimEnd();
+      case 'time_settings': {
+        const [m, b, st] = [this.int(a[0], 'main time'), this.int(a[1], 'byo-yomi time'), this.int(a[2], 'byo-yomi stones')];
+        if (m < 0 || b < 0 || st < 0) throw new GtpFailure('time settings must be non-negative');
+        this.mainTime = m;
+        this.byoTime = b;
+        this.byoStones = st;
+        this.timeLeft = m > 0 || b > 0 ? [m + b, m + b] : [Infinity, Infinity];
+        return '';
+      }
+      case 'time_left': {
+        const color = this.color(a[0]);
+        const t = this.int(a[1], 'time');
+        const stones = this.int(a[2], 'stones');
+        if (t < 0 || stones < 0) throw new GtpFailure('time_left values must be non-negative');
+        this.timeLeft[color] = stones > 0 ? t / stones * 20 : t;
+        void this.mainTime; void this.byoTime; void this.byoStones;
+        return '';
+      }
+      default:
+        throw new GtpFailure('unknown command');
+    }
+  }
+}
+
+/** Run the engine over a readable stream of lines (stdin), writing replies; resolves on quit or EOF. */
+export async function runGtp(engine: GtpEngine, input: NodeJS.ReadableStream, write: (t: string) => void): Promise<void> {
+  const { createInterface } = await import('node:readline');
+  const rl = createInterface({ input, crlfDelay: Infinity, terminal: false });
+  for await (const line of rl) {
+    const reply = await engine.handle(line);
+    if (reply) write(reply);
+    if (engine.quit) break;
+  }
+  rl.close();
+}
