@@ -1,0 +1,185 @@
+/**
+ * Advantage Actor-Critic (synchronous A3C, Mnih et al. 2016), as Stable-Baselines3 implements it:
+ * nEnvs x nSteps rollouts (n-step returns; GAE when gaeLambda < 1), one gradient step per rollout
+ * on  -mean(A * log pi(a|s)) + vfCoef * mean((R - V(s))^2) - entCoef * mean(H[pi]),
+ * RMSprop (alpha 0.99, eps 1e-5; or Adam) with global-norm gradient clipping. Discrete and Box
+ * actions. Truncated episodes bootstrap from V(final observation) (see rollout.ts).
+ */
+import { Rng, type RngState } from '../../util/rng.ts';
+import { type Agent, type Callbacks, type EnvSource, check, checkTotal, makeEnvs, resolveOptions } from '../common/agent.ts';
+import { ActorCritic } from '../common/actor-critic.ts';
+import { EnvPool, type EnvPoolState } from '../common/env-pool.ts';
+import { type Schedule, checkSchedule, scheduleValue } from '../common/schedule.ts';
+import { type NumArray, loadCheckpoint, need, saveCheckpoint } from '../common/checkpoint.ts';
+import { Optimizer } from '../common/optim.ts';
+import { collectRollout } from '../common/rollout.ts';
+import type { Activation } from '../common/mlp.ts';
+import { maybeYield } from '../common/yield.ts';
+import { tf } from '../common/tf.ts';
+
+export interface A2COptions {
+  /** Learning rate (constant or schedule). */
+  learningRate: Schedule;
+  /** Steps per environment per update (the n of n-step returns). */
+  nSteps: number;
+  /** Parallel environment copies. */
+  nEnvs: number;
+  gamma: number;
+  /** GAE lambda; 1 = plain n-step returns (SB3 default). */
+  gaeLambda: number;
+  entCoef: number;
+  vfCoef: number;
+  maxGradNorm: number;
+  /** RMSprop (SB3 default) or Adam. */
+  useRmsProp: boolean;
+  /** Normalise advantages over each rollout. */
+  normalizeAdvantage: boolean;
+  netArch: number[];
+  activation: Activation;
+  logStdInit: number;
+  seed: number;
+}
+
+/** Stable-Baselines3's A2C defaults. */
+export const A2C_DEFAULTS: A2COptions = {
+  learningRate: 7e-4,
+  nSteps: 5,
+  nEnvs: 1,
+  gamma: 0.99,
+  gaeLambda: 1,
+  entCoef: 0,
+  vfCoef: 0.5,
+  maxGradNorm: 0.5,
+  useRmsProp: true,
+  normalizeAdvantage: false,
+  netArch: [64, 64],
+  activation: 'tanh',
+  logStdInit: 0,
+  seed: 0,
+};
+
+/** RL Zoo (hyperparams/a2c.yml) tuned settings. */
+export const A2C_ZOO: Record<string, { steps: number; options: Partial<A2COptions> }> = {
+  'CartPole-v1': { steps: 500_000, options: { nEnvs: 8, entCoef: 0 } },
+};
+
+interface A2CState {
+  rng: RngState;
+  pool: EnvPoolState;
+  numTimesteps: number;
+  numUpdates: number;
+  totalTimesteps: number;
+  optimizerT: number;
+}
+
+export class A2C implements Agent {
+  readonly algo = 'a2c';
+  readonly options: A2COptions;
+  readonly policy: ActorCritic;
+  numTimesteps = 0;
+  numUpdates = 0;
+  private readonly optimizer: Optimizer;
+  private rng: Rng;
+  private pool: EnvPool;
+  private totalTimesteps = 0;
+
+  constructor(env: EnvSource, options: Partial<A2COptions> = {}) {
+    const o = (this.options = resolveOptions(this.algo, A2C_DEFAULTS, options));
+    checkSchedule(o.learningRate, 'a2c: learningRate');
+    for (const k of ['nSteps', 'nEnvs'] as const) check(Number.isInteger(o[k]) && o[k] > 0, this.algo, `${k} must be a positive integer, got ${o[k]}`);
+    check(o.gamma >= 0 && o.gamma <= 1, this.algo, `gamma must be in [0, 1], got ${o.gamma}`);
+    check(o.gaeLambda >= 0 && o.gaeLambda <= 1, this.algo, `gaeLambda must be in [0, 1], got ${o.gaeLambda}`);
+    check(o.activation === 'tanh' || o.activation === 'relu', this.algo, `activation must be 'tanh' or 'relu', got ${String(o.activation)}`);
+    check(Array.isArray(o.netArch) && o.netArch.every((h) => Number.isInteger(h) && h > 0), this.algo, 'netArch must be a list of positive integers');
+    const envs = makeEnvs(env, o.nEnvs, this.algo);
+    this.policy = new ActorCritic(envs[0]!.observationSpace, envs[0]!.actionSpace, o.netArch, o.activation, new Rng(`a2c-init:${o.seed}`), o.logStdInit, this.algo);
+    this.optimizer = o.useRmsProp ? new Optimizer(this.policy.vars, 'rmsprop', { alpha: 0.99, eps: 1e-5 }) : new Optimizer(this.policy.vars, 'adam');
+    this.rng = new Rng(`a2c:${o.seed}`);
+    this.pool = new EnvPool(envs, o.seed);
+  }
+
+  async learn(totalTimesteps: number, cb: Callbacks = {}): Promise<this> {
+    checkTotal(this.algo, totalTimesteps);
+    this.totalTimesteps = totalTimesteps;
+    const o = this.options;
+    const ac = this.policy;
+    const A = ac.continuous ? ac.actDim : 1;
+    while (this.numTimesteps < totalTimesteps) {
+      const progress = this.numTimesteps / Math.max(1, totalTimesteps);
+      const lr = scheduleValue(o.learningRate, progress);
+      const r = collectRollout(ac, this.pool, o.nSteps, o.gamma, o.gaeLambda, this.rng, this.numTimesteps, cb);
+      this.numTimesteps += o.nSteps * this.pool.n;
+      const N = o.nSteps * this.pool.n;
+      const adv = r.advantages.slice();
+      if (o.normalizeAdvantage && N > 1) {
+        let mean = 0;
+        for (let i = 0; i < N; i++) mean += adv[i]!;
+        mean /= N;
+        let v = 0;
+        for (let i = 0; i < N; i++) v += (adv[i]! - mean) ** 2;
+        const std = Math.sqrt(v / (N - 1));
+        for (let i = 0; i < N; i++) adv[i] = (adv[i]! - mean) / (std + 1e-8);
+      }
+      const stats = tf.tidy(() => {
+        const x = tf.tensor2d(r.obs, [N, ac.obsDim]);
+        const at = ac.continuous ? tf.tensor2d(r.actions, [N, A]) : tf.tensor1d(r.actions);
+        const advT = tf.tensor1d(adv);
+        const retT = tf.tensor1d(r.returns);
+        let parts: tf.Tensor[] = [];
+        const { grads } = tf.variableGrads(() => {
+          const ev = ac.evaluate(x, at);
+          const pgLoss = tf.neg(tf.mean(tf.mul(advT, ev.logProb)));
+          const vfLoss = tf.mean(tf.square(tf.sub(retT, ev.values)));
+          const entLoss = tf.neg(tf.mean(ev.entropy));
+          parts = [pgLoss, vfLoss, entLoss].map((t) => tf.keep(t));
+          return tf.add(tf.add(pgLoss, tf.mul(entLoss, o.entCoef)), tf.mul(vfLoss, o.vfCoef)) as tf.Scalar;
+        }, ac.vars);
+        this.optimizer.step(ac.vars.map((v) => grads[v.name]!), lr, o.maxGradNorm);
+        const vals = parts.map((t) => t.dataSync()[0]!);
+        parts.forEach((t) => t.dispose());
+        return vals;
+      });
+      this.numUpdates++;
+      const metrics: Record<string, number> = { 'losses/policy_loss': stats[0]!, 'losses/value_loss': stats[1]!, 'losses/entropy_loss': stats[2]!, learning_rate: lr };
+      if (ac.logStd) metrics['std'] = Math.exp(ac.logStd.dataSync()[0]!);
+      const go = cb.onIteration?.({ numTimesteps: this.numTimesteps, metrics }) !== false;
+      if (!go || r.stop) break;
+      await maybeYield();
+    }
+    return this;
+  }
+
+  predict(obs: unknown, deterministic = true): number | number[] {
+    return this.policy.predict(obs, deterministic, this.rng);
+  }
+
+  save(dir: string): void {
+    const opt = this.optimizer.getState();
+    const state: A2CState = { rng: this.rng.getState(), pool: this.pool.getState(), numTimesteps: this.numTimesteps, numUpdates: this.numUpdates, totalTimesteps: this.totalTimesteps, optimizerT: opt.t };
+    const arrays: Record<string, NumArray> = {};
+    this.policy.readAll().forEach((a, i) => (arrays[`policy/${i}`] = a));
+    opt.slots.forEach((a, i) => (arrays[`optim/${i}`] = a));
+    saveCheckpoint(dir, { format: 'tengen-agent', version: 1, algo: this.algo, numTimesteps: this.numTimesteps, options: this.options, state }, arrays);
+  }
+
+  static load(dir: string, env: EnvSource): A2C {
+    const { meta, arrays } = loadCheckpoint(dir);
+    if (meta.algo !== 'a2c') throw new Error(`${dir} holds a ${meta.algo} agent, not a2c`);
+    const agent = new A2C(env, meta.options as A2COptions);
+    const st = meta.state as A2CState;
+    const nv = agent.policy.vars.length;
+    agent.policy.writeAll(Array.from({ length: nv }, (_, i) => need<Float32Array>(arrays, `policy/${i}`)), 'a2c policy');
+    agent.optimizer.setState({ t: st.optimizerT, slots: Array.from({ length: 2 * nv }, (_, i) => need<Float32Array>(arrays, `optim/${i}`)) });
+    agent.rng.setState(st.rng);
+    agent.pool.setState(st.pool);
+    agent.numTimesteps = st.numTimesteps;
+    agent.numUpdates = st.numUpdates;
+    agent.totalTimesteps = st.totalTimesteps;
+    return agent;
+  }
+
+  dispose(): void {
+    this.policy.dispose();
+    this.optimizer.dispose();
+  }
+}

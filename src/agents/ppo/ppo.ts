@@ -1,0 +1,257 @@
+/**
+ * Proximal Policy Optimization (Schulman et al. 2017), as Stable-Baselines3 / CleanRL implement it:
+ * nEnvs x nSteps on-policy rollouts, GAE(lambda) advantages, nEpochs passes of shuffled minibatches
+ * over the clipped surrogate objective, optional value clipping, per-minibatch advantage
+ * normalisation, entropy bonus, Adam (eps 1e-5) with global-norm gradient clipping, and linear
+ * schedules for the learning rate and clip range. Discrete (categorical) and Box (diagonal
+ * Gaussian) actions. Truncated episodes bootstrap from V(final observation) (see rollout.ts).
+ */
+import { Rng, type RngState } from '../../util/rng.ts';
+import { type Agent, type Callbacks, type EnvSource, check, checkTotal, makeEnvs, resolveOptions } from '../common/agent.ts';
+import { ActorCritic } from '../common/actor-critic.ts';
+import { EnvPool, type EnvPoolState } from '../common/env-pool.ts';
+import { type Schedule, checkSchedule, scheduleValue } from '../common/schedule.ts';
+import { type NumArray, loadCheckpoint, need, saveCheckpoint } from '../common/checkpoint.ts';
+import { Optimizer } from '../common/optim.ts';
+import { collectRollout } from '../common/rollout.ts';
+import type { Activation } from '../common/mlp.ts';
+import { maybeYield } from '../common/yield.ts';
+import { tf } from '../common/tf.ts';
+
+export interface PPOOptions {
+  /** Adam learning rate (constant or schedule; RL Zoo's lin_x is { linear: [x, 0] }). */
+  learningRate: Schedule;
+  /** Steps per environment per rollout. */
+  nSteps: number;
+  /** Parallel environment copies. */
+  nEnvs: number;
+  /** Minibatch size (nSteps * nEnvs should be a multiple of it). */
+  batchSize: number;
+  /** Passes over each rollout. */
+  nEpochs: number;
+  gamma: number;
+  /** GAE lambda (1 = Monte Carlo returns, 0 = one-step TD). */
+  gaeLambda: number;
+  /** Policy ratio clip epsilon (constant or schedule). */
+  clipRange: Schedule;
+  /** Value clip range around the rollout's values; 0 = no value clipping (SB3's None). */
+  clipRangeVf: number;
+  /** Normalise advantages per minibatch. */
+  normalizeAdvantage: boolean;
+  /** Entropy bonus coefficient. */
+  entCoef: number;
+  /** Value loss coefficient. */
+  vfCoef: number;
+  /** Clip gradients to this global L2 norm. */
+  maxGradNorm: number;
+  /** Hidden layers of the (separate) policy and value MLPs. */
+  netArch: number[];
+  activation: Activation;
+  /** Initial log standard deviation of Gaussian policies. */
+  logStdInit: number;
+  seed: number;
+}
+
+/** Stable-Baselines3's PPO defaults. */
+export const PPO_DEFAULTS: PPOOptions = {
+  learningRate: 3e-4,
+  nSteps: 2048,
+  nEnvs: 1,
+  batchSize: 64,
+  nEpochs: 10,
+  gamma: 0.99,
+  gaeLambda: 0.95,
+  clipRange: 0.2,
+  clipRangeVf: 0,
+  normalizeAdvantage: true,
+  entCoef: 0,
+  vfCoef: 0.5,
+  maxGradNorm: 0.5,
+  netArch: [64, 64],
+  activation: 'tanh',
+  logStdInit: 0,
+  seed: 0,
+};
+
+/** RL Zoo (hyperparams/ppo.yml) tuned settings. Pendulum's gSDE is replaced by a plain Gaussian. */
+export const PPO_ZOO: Record<string, { steps: number; options: Partial<PPOOptions> }> = {
+  'CartPole-v1': { steps: 100_000, options: { nEnvs: 8, nSteps: 32, batchSize: 256, gaeLambda: 0.8, gamma: 0.98, nEpochs: 20, entCoef: 0, learningRate: { linear: [1e-3, 0] }, clipRange: { linear: [0.2, 0] } } },
+  'Pendulum-v1': { steps: 1_000_000, options: { nEnvs: 4, nSteps: 1024, gaeLambda: 0.95, gamma: 0.9, nEpochs: 10, entCoef: 0, learningRate: 1e-3, clipRange: 0.2, logStdInit: -0.5 } },
+};
+
+interface PPOState {
+  rng: RngState;
+  pool: EnvPoolState;
+  numTimesteps: number;
+  numUpdates: number;
+  totalTimesteps: number;
+  optimizerT: number;
+}
+
+export class PPO implements Agent {
+  readonly algo = 'ppo';
+  readonly options: PPOOptions;
+  readonly policy: ActorCritic;
+  numTimesteps = 0;
+  numUpdates = 0;
+  private readonly optimizer: Optimizer;
+  private rng: Rng;
+  private pool: EnvPool;
+  private totalTimesteps = 0;
+
+  constructor(env: EnvSource, options: Partial<PPOOptions> = {}) {
+    const o = (this.options = resolveOptions(this.algo, PPO_DEFAULTS, options));
+    checkSchedule(o.learningRate, 'ppo: learningRate');
+    checkSchedule(o.clipRange, 'ppo: clipRange');
+    for (const k of ['nSteps', 'nEnvs', 'batchSize', 'nEpochs'] as const) check(Number.isInteger(o[k]) && o[k] > 0, this.algo, `${k} must be a positive integer, got ${o[k]}`);
+    check(o.gamma >= 0 && o.gamma <= 1, this.algo, `gamma must be in [0, 1], got ${o.gamma}`);
+    check(o.gaeLambda >= 0 && o.gaeLambda <= 1, this.algo, `gaeLambda must be in [0, 1], got ${o.gaeLambda}`);
+    check(o.clipRangeVf >= 0, this.algo, `clipRangeVf must be >= 0 (0 = off), got ${o.clipRangeVf}`);
+    check(!o.normalizeAdvantage || o.batchSize > 1, this.algo, 'batchSize must be > 1 when normalizeAdvantage is on');
+    check(o.activation === 'tanh' || o.activation === 'relu', this.algo, `activation must be 'tanh' or 'relu', got ${String(o.activation)}`);
+    check(Array.isArray(o.netArch) && o.netArch.every((h) => Number.isInteger(h) && h > 0), this.algo, 'netArch must be a list of positive integers');
+    const envs = makeEnvs(env, o.nEnvs, this.algo);
+    this.policy = new ActorCritic(envs[0]!.observationSpace, envs[0]!.actionSpace, o.netArch, o.activation, new Rng(`ppo-init:${o.seed}`), o.logStdInit, this.algo);
+    this.optimizer = new Optimizer(this.policy.vars, 'adam', { eps: 1e-5 });
+    this.rng = new Rng(`ppo:${o.seed}`);
+    this.pool = new EnvPool(envs, o.seed);
+  }
+
+  async learn(totalTimesteps: number, cb: Callbacks = {}): Promise<this> {
+    checkTotal(this.algo, totalTimesteps);
+    this.totalTimesteps = totalTimesteps;
+    const o = this.options;
+    const ac = this.policy;
+    const D = ac.obsDim;
+    const A = ac.continuous ? ac.actDim : 1;
+    while (this.numTimesteps < totalTimesteps) {
+      const progress = this.numTimesteps / Math.max(1, totalTimesteps);
+      const lr = scheduleValue(o.learningRate, progress);
+      const clip = scheduleValue(o.clipRange, progress);
+      const r = collectRollout(ac, this.pool, o.nSteps, o.gamma, o.gaeLambda, this.rng, this.numTimesteps, cb);
+      this.numTimesteps += o.nSteps * this.pool.n;
+
+      const N = o.nSteps * this.pool.n;
+      const idx = Array.from({ length: N }, (_, i) => i);
+      const B = Math.min(o.batchSize, N);
+      const stats = { pg: 0, vf: 0, ent: 0, kl: 0, clipFrac: 0, n: 0 };
+      for (let epoch = 0; epoch < o.nEpochs; epoch++) {
+        this.rng.shuffle(idx);
+        for (let start = 0; start < N; start += B) {
+          const mb = idx.slice(start, start + B);
+          const m = mb.length;
+          const x = new Float32Array(m * D);
+          const act = new Float32Array(m * A);
+          const oldLogp = new Float32Array(m);
+          const oldV = new Float32Array(m);
+          const adv = new Float32Array(m);
+          const ret = new Float32Array(m);
+          mb.forEach((i, k) => {
+            x.set(r.obs.subarray(i * D, i * D + D), k * D);
+            act.set(r.actions.subarray(i * A, i * A + A), k * A);
+            oldLogp[k] = r.logProbs[i]!;
+            oldV[k] = r.values[i]!;
+            adv[k] = r.advantages[i]!;
+            ret[k] = r.returns[i]!;
+          });
+          if (o.normalizeAdvantage && m > 1) {
+            let mean = 0;
+            for (let k = 0; k < m; k++) mean += adv[k]!;
+            mean /= m;
+            let v = 0;
+            for (let k = 0; k < m; k++) v += (adv[k]! - mean) ** 2;
+            const std = Math.sqrt(v / (m - 1));
+            for (let k = 0; k < m; k++) adv[k] = (adv[k]! - mean) / (std + 1e-8);
+          }
+          const last = epoch === o.nEpochs - 1;
+          tf.tidy(() => {
+            const xt = tf.tensor2d(x, [m, D]);
+            const at = ac.continuous ? tf.tensor2d(act, [m, A]) : tf.tensor1d(act);
+            const advT = tf.tensor1d(adv);
+            const oldLogpT = tf.tensor1d(oldLogp);
+            const retT = tf.tensor1d(ret);
+            const oldVT = tf.tensor1d(oldV);
+            let parts: tf.Tensor[] = [];
+            const { grads } = tf.variableGrads(() => {
+              const ev = ac.evaluate(xt, at);
+              const logRatio = tf.sub(ev.logProb, oldLogpT);
+              const ratio = tf.exp(logRatio);
+              const pgLoss = tf.neg(tf.mean(tf.minimum(tf.mul(advT, ratio), tf.mul(advT, tf.clipByValue(ratio, 1 - clip, 1 + clip)))));
+              const vPred = o.clipRangeVf > 0 ? tf.add(oldVT, tf.clipByValue(tf.sub(ev.values, oldVT), -o.clipRangeVf, o.clipRangeVf)) : ev.values;
+              const vfLoss = tf.mean(tf.square(tf.sub(retT, vPred)));
+              const entLoss = tf.neg(tf.mean(ev.entropy));
+              if (last) {
+                // approx KL (Schulman's k3 estimator) and clip fraction, as SB3 logs them.
+                const kl = tf.mean(tf.sub(tf.sub(ratio, 1), logRatio));
+                const cf = tf.mean(tf.cast(tf.greater(tf.abs(tf.sub(ratio, 1)), clip), 'float32'));
+                parts = [pgLoss, vfLoss, entLoss, kl, cf].map((t) => tf.keep(t)); // outlive the gradient scope
+              }
+              return tf.add(tf.add(pgLoss, tf.mul(entLoss, o.entCoef)), tf.mul(vfLoss, o.vfCoef)) as tf.Scalar;
+            }, ac.vars);
+            if (last) {
+              const v = parts.map((t) => t.dataSync()[0]!);
+              parts.forEach((t) => t.dispose());
+              stats.pg += v[0]!;
+              stats.vf += v[1]!;
+              stats.ent += v[2]!;
+              stats.kl += v[3]!;
+              stats.clipFrac += v[4]!;
+              stats.n++;
+            }
+            this.optimizer.step(ac.vars.map((v) => grads[v.name]!), lr, o.maxGradNorm);
+          });
+        }
+      }
+      this.numUpdates++;
+      const k = Math.max(1, stats.n);
+      const metrics: Record<string, number> = {
+        'losses/policy_loss': stats.pg / k,
+        'losses/value_loss': stats.vf / k,
+        'losses/entropy_loss': stats.ent / k,
+        'losses/approx_kl': stats.kl / k,
+        'losses/clip_fraction': stats.clipFrac / k,
+        learning_rate: lr,
+        clip_range: clip,
+      };
+      if (ac.logStd) metrics['std'] = Math.exp(ac.logStd.dataSync()[0]!);
+      const go = cb.onIteration?.({ numTimesteps: this.numTimesteps, metrics }) !== false;
+      if (!go || r.stop) break;
+      await maybeYield();
+    }
+    return this;
+  }
+
+  predict(obs: unknown, deterministic = true): number | number[] {
+    return this.policy.predict(obs, deterministic, this.rng);
+  }
+
+  save(dir: string): void {
+    const opt = this.optimizer.getState();
+    const state: PPOState = { rng: this.rng.getState(), pool: this.pool.getState(), numTimesteps: this.numTimesteps, numUpdates: this.numUpdates, totalTimesteps: this.totalTimesteps, optimizerT: opt.t };
+    const arrays: Record<string, NumArray> = {};
+    this.policy.readAll().forEach((a, i) => (arrays[`policy/${i}`] = a));
+    opt.slots.forEach((a, i) => (arrays[`optim/${i}`] = a));
+    saveCheckpoint(dir, { format: 'tengen-agent', version: 1, algo: this.algo, numTimesteps: this.numTimesteps, options: this.options, state }, arrays);
+  }
+
+  static load(dir: string, env: EnvSource): PPO {
+    const { meta, arrays } = loadCheckpoint(dir);
+    if (meta.algo !== 'ppo') throw new Error(`${dir} holds a ${meta.algo} agent, not ppo`);
+    const agent = new PPO(env, meta.options as PPOOptions);
+    const st = meta.state as PPOState;
+    const nv = agent.policy.vars.length;
+    agent.policy.writeAll(Array.from({ length: nv }, (_, i) => need<Float32Array>(arrays, `policy/${i}`)), 'ppo policy');
+    agent.optimizer.setState({ t: st.optimizerT, slots: Array.from({ length: 2 * nv }, (_, i) => need<Float32Array>(arrays, `optim/${i}`)) });
+    agent.rng.setState(st.rng);
+    agent.pool.setState(st.pool);
+    agent.numTimesteps = st.numTimesteps;
+    agent.numUpdates = st.numUpdates;
+    agent.totalTimesteps = st.totalTimesteps;
+    return agent;
+  }
+
+  dispose(): void {
+    this.policy.dispose();
+    this.optimizer.dispose();
+  }
+}

@@ -1,0 +1,203 @@
+/**
+ * REINFORCE with a learned baseline (Williams 1992; Sutton & Barto 13.4): play whole episodes
+ * with the stochastic policy, compute the discounted return G_t from every step, and take one
+ * gradient step on  -mean((G_t - V(s_t)) log pi(a_t|s_t)) + vfCoef * mean((G_t - V(s_t))^2)
+ * - entCoef * mean(H[pi]). The baseline V is a separate MLP trained by regression on G_t.
+ * A time-limit truncation bootstraps the return tail from V(final observation); termination does
+ * not. Discrete (categorical) and Box (diagonal Gaussian) actions.
+ */
+import { Rng, type RngState } from '../../util/rng.ts';
+import { type Agent, type Callbacks, type EnvSource, check, checkTotal, makeEnvs, resolveOptions } from '../common/agent.ts';
+import { ActorCritic } from '../common/actor-critic.ts';
+import { EnvPool, type EnvPoolState } from '../common/env-pool.ts';
+import { type Schedule, checkSchedule, scheduleValue } from '../common/schedule.ts';
+import { type NumArray, loadCheckpoint, need, saveCheckpoint } from '../common/checkpoint.ts';
+import { Optimizer } from '../common/optim.ts';
+import type { Activation } from '../common/mlp.ts';
+import { maybeYield } from '../common/yield.ts';
+import { tf } from '../common/tf.ts';
+
+export interface ReinforceOptions {
+  /** Adam learning rate (constant or schedule). */
+  learningRate: Schedule;
+  gamma: number;
+  /** Episodes collected per gradient step. */
+  episodesPerUpdate: number;
+  entCoef: number;
+  /** Weight of the baseline's regression loss. */
+  vfCoef: number;
+  /** Normalise the advantages G - V over each batch. */
+  normalizeAdvantage: boolean;
+  /** Clip gradients to this global L2 norm (0 = off). */
+  maxGradNorm: number;
+  netArch: number[];
+  activation: Activation;
+  logStdInit: number;
+  seed: number;
+}
+
+/** No RL Zoo entry exists for REINFORCE; these are common textbook-scale settings. */
+export const REINFORCE_DEFAULTS: ReinforceOptions = {
+  learningRate: 1e-3,
+  gamma: 0.99,
+  episodesPerUpdate: 1,
+  entCoef: 0,
+  vfCoef: 0.5,
+  normalizeAdvantage: true,
+  maxGradNorm: 0.5,
+  netArch: [64, 64],
+  activation: 'tanh',
+  logStdInit: 0,
+  seed: 0,
+};
+
+interface ReinforceState {
+  rng: RngState;
+  pool: EnvPoolState;
+  numTimesteps: number;
+  numUpdates: number;
+  totalTimesteps: number;
+  optimizerT: number;
+}
+
+export class Reinforce implements Agent {
+  readonly algo = 'reinforce';
+  readonly options: ReinforceOptions;
+  readonly policy: ActorCritic;
+  numTimesteps = 0;
+  numUpdates = 0;
+  private readonly optimizer: Optimizer;
+  private rng: Rng;
+  private pool: EnvPool;
+  private totalTimesteps = 0;
+
+  constructor(env: EnvSource, options: Partial<ReinforceOptions> = {}) {
+    const o = (this.options = resolveOptions(this.algo, REINFORCE_DEFAULTS, options));
+    checkSchedule(o.learningRate, 'reinforce: learningRate');
+    check(Number.isInteger(o.episodesPerUpdate) && o.episodesPerUpdate > 0, this.algo, `episodesPerUpdate must be a positive integer, got ${o.episodesPerUpdate}`);
+    check(o.gamma >= 0 && o.gamma <= 1, this.algo, `gamma must be in [0, 1], got ${o.gamma}`);
+    check(o.activation === 'tanh' || o.activation === 'relu', this.algo, `activation must be 'tanh' or 'relu', got ${String(o.activation)}`);
+    check(Array.isArray(o.netArch) && o.netArch.every((h) => Number.isInteger(h) && h > 0), this.algo, 'netArch must be a list of positive integers');
+    const envs = makeEnvs(env, 1, this.algo);
+    this.policy = new ActorCritic(envs[0]!.observationSpace, envs[0]!.actionSpace, o.netArch, o.activation, new Rng(`reinforce-init:${o.seed}`), o.logStdInit, this.algo);
+    this.optimizer = new Optimizer(this.policy.vars, 'adam');
+    this.rng = new Rng(`reinforce:${o.seed}`);
+    this.pool = new EnvPool(envs, o.seed);
+  }
+
+  async learn(totalTimesteps: number, cb: Callbacks = {}): Promise<this> {
+    checkTotal(this.algo, totalTimesteps);
+    this.totalTimesteps = totalTimesteps;
+    const o = this.options;
+    const ac = this.policy;
+    const D = ac.obsDim;
+    const A = ac.continuous ? ac.actDim : 1;
+    let stop = false;
+    while (this.numTimesteps < totalTimesteps && !stop) {
+      const lr = scheduleValue(o.learningRate, this.numTimesteps / Math.max(1, totalTimesteps));
+      const obs: Float32Array[] = [];
+      const acts: Float32Array[] = [];
+      const returns: number[] = [];
+      for (let ep = 0; ep < o.episodesPerUpdate; ep++) {
+        const rewards: number[] = [];
+        let tail = 0;
+        for (;;) {
+          const x = ac.encode([this.pool.obs[0]]);
+          const out = ac.act(x, 1, this.rng, false);
+          obs.push(x);
+          acts.push(out.actions);
+          const ended = this.pool.step([ac.envAction(out.actions, 0)]);
+          this.numTimesteps++;
+          rewards.push(this.pool.rewards[0]!);
+          if (cb.onStep?.(this.numTimesteps) === false) stop = true;
+          if (ended.length === 0) continue;
+          const e = ended[0]!;
+          if (!e.terminated) tail = ac.values(ac.encode([this.pool.finalObs[0]]), 1)[0]!;
+          if (cb.onEpisodeEnd?.({ numTimesteps: this.numTimesteps, envIndex: 0, episodicReturn: e.episodicReturn, episodeLength: e.episodeLength }) === false) stop = true;
+          break;
+        }
+        const G = new Array<number>(rewards.length);
+        let g = tail;
+        for (let t = rewards.length - 1; t >= 0; t--) G[t] = g = rewards[t]! + o.gamma * g;
+        returns.push(...G);
+      }
+      const N = returns.length;
+      const x = new Float32Array(N * D);
+      const a = new Float32Array(N * A);
+      for (let i = 0; i < N; i++) {
+        x.set(obs[i]!, i * D);
+        a.set(acts[i]!, i * A);
+      }
+      const v = ac.values(x, N);
+      const adv = new Float32Array(N);
+      for (let i = 0; i < N; i++) adv[i] = returns[i]! - v[i]!;
+      if (o.normalizeAdvantage && N > 1) {
+        let mean = 0;
+        for (let i = 0; i < N; i++) mean += adv[i]!;
+        mean /= N;
+        let s = 0;
+        for (let i = 0; i < N; i++) s += (adv[i]! - mean) ** 2;
+        const std = Math.sqrt(s / (N - 1));
+        for (let i = 0; i < N; i++) adv[i] = (adv[i]! - mean) / (std + 1e-8);
+      }
+      const stats = tf.tidy(() => {
+        const xt = tf.tensor2d(x, [N, D]);
+        const at = ac.continuous ? tf.tensor2d(a, [N, A]) : tf.tensor1d(a);
+        const advT = tf.tensor1d(adv);
+        const retT = tf.tensor1d(returns);
+        let parts: tf.Tensor[] = [];
+        const { grads } = tf.variableGrads(() => {
+          const ev = ac.evaluate(xt, at);
+          const pgLoss = tf.neg(tf.mean(tf.mul(advT, ev.logProb)));
+          const vfLoss = tf.mean(tf.square(tf.sub(retT, ev.values)));
+          const entLoss = tf.neg(tf.mean(ev.entropy));
+          parts = [pgLoss, vfLoss, entLoss].map((t) => tf.keep(t));
+          return tf.add(tf.add(pgLoss, tf.mul(entLoss, o.entCoef)), tf.mul(vfLoss, o.vfCoef)) as tf.Scalar;
+        }, ac.vars);
+        this.optimizer.step(ac.vars.map((vv) => grads[vv.name]!), lr, o.maxGradNorm > 0 ? o.maxGradNorm : undefined);
+        const vals = parts.map((t) => t.dataSync()[0]!);
+        parts.forEach((t) => t.dispose());
+        return vals;
+      });
+      this.numUpdates++;
+      const metrics: Record<string, number> = { 'losses/policy_loss': stats[0]!, 'losses/value_loss': stats[1]!, 'losses/entropy_loss': stats[2]!, learning_rate: lr };
+      if (cb.onIteration?.({ numTimesteps: this.numTimesteps, metrics }) === false) stop = true;
+      await maybeYield();
+    }
+    return this;
+  }
+
+  predict(obs: unknown, deterministic = true): number | number[] {
+    return this.policy.predict(obs, deterministic, this.rng);
+  }
+
+  save(dir: string): void {
+    const opt = this.optimizer.getState();
+    const state: ReinforceState = { rng: this.rng.getState(), pool: this.pool.getState(), numTimesteps: this.numTimesteps, numUpdates: this.numUpdates, totalTimesteps: this.totalTimesteps, optimizerT: opt.t };
+    const arrays: Record<string, NumArray> = {};
+    this.policy.readAll().forEach((a, i) => (arrays[`policy/${i}`] = a));
+    opt.slots.forEach((a, i) => (arrays[`optim/${i}`] = a));
+    saveCheckpoint(dir, { format: 'tengen-agent', version: 1, algo: this.algo, numTimesteps: this.numTimesteps, options: this.options, state }, arrays);
+  }
+
+  static load(dir: string, env: EnvSource): Reinforce {
+    const { meta, arrays } = loadCheckpoint(dir);
+    if (meta.algo !== 'reinforce') throw new Error(`${dir} holds a ${meta.algo} agent, not reinforce`);
+    const agent = new Reinforce(env, meta.options as ReinforceOptions);
+    const st = meta.state as ReinforceState;
+    const nv = agent.policy.vars.length;
+    agent.policy.writeAll(Array.from({ length: nv }, (_, i) => need<Float32Array>(arrays, `policy/${i}`)), 'reinforce policy');
+    agent.optimizer.setState({ t: st.optimizerT, slots: Array.from({ length: 2 * nv }, (_, i) => need<Float32Array>(arrays, `optim/${i}`)) });
+    agent.rng.setState(st.rng);
+    agent.pool.setState(st.pool);
+    agent.numTimesteps = st.numTimesteps;
+    agent.numUpdates = st.numUpdates;
+    agent.totalTimesteps = st.totalTimesteps;
+    return agent;
+  }
+
+  dispose(): void {
+    this.policy.dispose();
+    this.optimizer.dispose();
+  }
+}
