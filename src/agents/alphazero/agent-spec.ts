@@ -1,0 +1,95 @@
+/**
+ * Agents named on the command line (`tengen arena --a checkpoint:runs/x --b mcts:400`) and move
+ * lists read from text (`tengen bestmove`):
+ *   checkpoint:DIR  a trained net (a run directory, a checkpoint or a net directory) + PUCT MCTS
+ *   mcts:N          pure UCT MCTS with N random-rollout simulations per move
+ *   solver          the perfect player (tic-tac-toe, Connect Four)
+ *   random          uniformly random legal moves
+ *   gtp:"cmd"       an external Go engine over GTP (not available yet: needs src/env/games/go/gtp.ts)
+ */
+import type { Game, State } from '../../env/games/game.ts';
+import { NetEvaluator } from '../../nets/evaluator.ts';
+import { UserError } from '../../util/errors.ts';
+import { batched, netAgent, randomAgent, solverAgent, uctAgent, type AgentFactory } from './agents.ts';
+import { findNetDir, loadNet } from './net.ts';
+
+export interface AgentSpecOptions {
+  /** Simulations per move for net agents. */
+  visits: number;
+  cPuct: number;
+  /** Opening moves sampled by visit counts (net agents), so repeated games differ. */
+  temperatureMoves: number;
+}
+
+export async function parseAgent(spec: string, game: Game, o: AgentSpecOptions): Promise<{ factory: AgentFactory; name: string; dispose: () => void }> {
+  const colon = spec.indexOf(':');
+  const kind = colon < 0 ? spec : spec.slice(0, colon);
+  const arg = colon < 0 ? '' : spec.slice(colon + 1);
+  const none = (): void => {};
+  switch (kind) {
+    case 'random':
+      return { factory: randomAgent(), name: 'random', dispose: none };
+    case 'solver':
+      return { factory: solverAgent(game), name: 'solver', dispose: none };
+    case 'mcts': {
+      const n = Number(arg);
+      if (!Number.isInteger(n) || n < 1) throw new UserError(`agent '${spec}': expected mcts:N with N a positive number of rollouts, e.g. mcts:400`);
+      return { factory: uctAgent(game, n), name: `mcts:${n}`, dispose: none };
+    }
+    case 'checkpoint': {
+      if (!arg) throw new UserError(`agent '${spec}': expected checkpoint:DIR (a selfplay run directory or a saved net)`);
+      const dir = findNetDir(arg);
+      if (dir === null) throw new UserError(`agent '${spec}': no net found in ${arg} (expected model.json there or in ${arg}/checkpoint/best)`);
+      const net = await loadNet(dir);
+      checkNetFits(net.spec.inputShape, net.spec.numActions, game, dir);
+      const ev = batched(new NetEvaluator(game, net.model));
+      return {
+        factory: netAgent(game, ev, { simulations: o.visits, cPuct: o.cPuct, mctsBatchSize: 8, virtualLoss: 3, temperatureMoves: o.temperatureMoves }),
+        name: `checkpoint:${arg}`,
+        dispose: () => net.model.dispose(),
+      };
+    }
+    case 'gtp':
+      throw new UserError(`agent '${spec}': GTP engines are not supported yet (needs the Go GTP client); use checkpoint:, mcts:N, solver or random`);
+    default:
+      throw new UserError(`unknown agent '${spec}'; expected checkpoint:DIR, mcts:N, solver, random or gtp:"cmd"`);
+  }
+}
+
+export function checkNetFits(inputShape: readonly number[], numActions: number, game: Game, dir: string): void {
+  const want = game.observationShape;
+  if (inputShape.length !== 3 || inputShape.some((d, i) => d !== want[i]) || numActions !== game.numActions) {
+    throw new UserError(`the net in ${dir} is for input [${inputShape.join(',')}] and ${numActions} actions; ${game.name} needs [${want.join(',')}] and ${game.numActions}`);
+  }
+}
+
+/**
+ * Build a position from a line of moves. Connect Four: Pons' column digits ("4455"); tic-tac-toe:
+ * cell digits 1..9 row-major from the top-left ("519"); other games: move names separated by
+ * spaces or commas ("d4 e5"). "-" or "" is the initial position.
+ */
+export function positionFromLine(game: Game, line: string): State {
+  const s = game.newInitialState();
+  const t = line.trim();
+  if (t === '' || t === '-') return s;
+  const digits = game.name === 'connect4' || game.name === 'tictactoe';
+  const tokens = digits ? [...t.replace(/\s+/g, '')] : t.split(/[\s,]+/);
+  tokens.forEach((tok, i) => {
+    let a: number;
+    if (game.name === 'tictactoe') {
+      if (!/^[1-9]$/.test(tok)) throw new UserError(`move ${i + 1} '${tok}' is not a cell: expected digits 1..9 (row-major from the top-left)`);
+      a = Number(tok) - 1;
+    } else {
+      a = s.stringToAction(tok);
+    }
+    if (s.isTerminal()) throw new UserError(`move ${i + 1} '${tok}' comes after the game has ended`);
+    if (!s.legalMask()[a]) throw new UserError(`move ${i + 1} '${tok}' is illegal in that position`);
+    s.applyAction(a);
+  });
+  return s;
+}
+
+/** A move written in the notation positionFromLine reads. */
+export function moveToText(game: Game, s: State, a: number): string {
+  return game.name === 'tictactoe' ? String(a + 1) : s.actionToString(a);
+}

@@ -1,0 +1,169 @@
+/**
+ * Players for evaluation games (gating, strength yardsticks, `tengen arena`) and the match loop
+ * that plays them against each other with alternating colours.
+ *
+ * An Agent is made fresh for each game (AgentFactory), so searches can keep their tree between
+ * moves; every agent hears every move (observe) and picks its own with pick(). Matches run several
+ * games at once so that net agents' leaves are batched into one net call.
+ */
+import type { Evaluator, Game, Player, State } from '../../env/games/game.ts';
+import { MCTS, selectAction } from '../../mcts/mcts.ts';
+import { BatchingEvaluator } from '../../mcts/batching.ts';
+import { Rng } from '../../util/rng.ts';
+import { tictactoeOptimalMoves } from '../../env/solvers/tictactoe.ts';
+import { optimalMoves as connect4OptimalMoves } from '../../env/solvers/connect4.ts';
+import type { TicTacToeState } from '../../env/games/tictactoe.ts';
+import type { Connect4State } from '../../env/games/connect4.ts';
+import { UserError } from '../../util/errors.ts';
+import { scoreInterval } from './elo.ts';
+
+export interface Agent {
+  pick(state: State): Promise<number>;
+  /** Told every move played (its own included), in order. */
+  observe?(action: number): void;
+}
+
+/** Makes the agent for one game; `seed` is that game's seed for this agent. */
+export type AgentFactory = (seed: number) => Agent;
+
+export function randomAgent(): AgentFactory {
+  return (seed) => {
+    const rng = new Rng(seed);
+    return {
+      pick: async (s) => {
+        const legal = s.legalActions();
+        return legal[rng.int(legal.length)]!;
+      },
+    };
+  };
+}
+
+/** A perfect player where the game has a solver (tic-tac-toe, Connect Four); random among optimal moves. */
+export function solverAgent(game: Game): AgentFactory {
+  if (game.name !== 'tictactoe' && game.name !== 'connect4') throw new UserError(`no solver for ${game.name}; solvers exist for tictactoe and connect4`);
+  return (seed) => {
+    const rng = new Rng(seed);
+    return {
+      pick: async (s) => {
+        const opt = game.name === 'tictactoe' ? tictactoeOptimalMoves(s as TicTacToeState) : connect4OptimalMoves(s as Connect4State);
+        return opt[rng.int(opt.length)]!;
+      },
+    };
+  };
+}
+
+export function hasSolver(game: Game): boolean {
+  return game.name === 'tictactoe' || game.name === 'connect4';
+}
+
+/** Pure UCT MCTS with random rollouts, `rollouts` simulations per move. */
+export function uctAgent(game: Game, rollouts: number): AgentFactory {
+  return (seed) => {
+    const mcts = new MCTS(game, { seed, reuseTree: true });
+    return {
+      pick: async (s) => (await mcts.search(s, { visits: rollouts })).action,
+      observe: (a) => mcts.advance(a),
+    };
+  };
+}
+
+export interface NetAgentOptions {
+  simulations: number;
+  cPuct: number;
+  mctsBatchSize: number;
+  virtualLoss: number;
+  /** Opening moves sampled in proportion to visits (so repeated games differ); then argmax. */
+  temperatureMoves: number;
+}
+
+/** PUCT MCTS guided by an evaluator (a net), without noise. simulations 0: play the raw policy's top move. */
+export function netAgent(game: Game, evaluator: Evaluator, o: NetAgentOptions): AgentFactory {
+  return (seed) => {
+    const rng = new Rng(seed);
+    if (o.simulations === 0) {
+      let ply = 0;
+      return {
+        pick: async (s) => {
+          const { policy } = await evaluator.evaluate([s]);
+          const p = policy[0]!;
+          const legal = s.legalActions();
+          if (ply < o.temperatureMoves) return legal[rng.categorical(legal.map((a) => p[a]! + 1e-9))]!;
+          let best = legal[0]!;
+          for (const a of legal) if (p[a]! > p[best]!) best = a;
+          return best;
+        },
+        observe: () => void ply++,
+      };
+    }
+    const mcts = new MCTS(game, { seed: rng.nextUint32(), evaluator, cPuct: o.cPuct, batchSize: o.mctsBatchSize, virtualLoss: o.virtualLoss, reuseTree: true });
+    let ply = 0;
+    return {
+      pick: async (s) => {
+        const r = await mcts.search(s, { visits: o.simulations });
+        return selectAction(r, ply < o.temperatureMoves ? 1 : 0, rng);
+      },
+      observe: (a) => {
+        ply++;
+        mcts.advance(a);
+      },
+    };
+  };
+}
+
+export interface MatchResult {
+  /** From A's point of view. */
+  wins: number;
+  draws: number;
+  losses: number;
+  score: number;
+  low: number;
+  high: number;
+  /** Per game: A's colour and A's return. */
+  games: { aPlayer: Player; aReturn: number; moves: number[] }[];
+}
+
+/**
+ * Play `games` games of A against B, A taking player 0 in even games and player 1 in odd ones.
+ * Game i uses seeds derived from (seed, i), so results do not depend on concurrency.
+ */
+export async function playMatch(game: Game, a: AgentFactory, b: AgentFactory, games: number, seed: number, concurrency = 8): Promise<MatchResult> {
+  const results: MatchResult['games'] = new Array(games);
+  let next = 0;
+  const lane = async (): Promise<void> => {
+    for (;;) {
+      const i = next++;
+      if (i >= games) return;
+      const rng = new Rng(`match:${seed}:${i}`);
+      const aPlayer: Player = (i % 2) as Player;
+      const agentA = a(rng.nextUint32());
+      const agentB = b(rng.nextUint32());
+      const state = game.newInitialState();
+      const moves: number[] = [];
+      while (!state.isTerminal()) {
+        if (moves.length > game.maxGameLength * 2 + 16) throw new Error(`${game.name}: match game ${i} did not end`);
+        const p = state.currentPlayer() as Player;
+        const act = await (p === aPlayer ? agentA : agentB).pick(state);
+        state.applyAction(act);
+        moves.push(act);
+        agentA.observe?.(act);
+        agentB.observe?.(act);
+      }
+      results[i] = { aPlayer, aReturn: state.returns()[aPlayer], moves };
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(concurrency, games)) }, lane));
+  let wins = 0;
+  let draws = 0;
+  let losses = 0;
+  for (const r of results) {
+    if (r.aReturn > 0) wins++;
+    else if (r.aReturn < 0) losses++;
+    else draws++;
+  }
+  return { wins, draws, losses, ...scoreInterval(wins, draws, losses), games: results };
+}
+
+/** Wrap an evaluator so concurrent games share net calls. */
+export function batched(e: Evaluator, maxBatch = 512): Evaluator {
+  return new BatchingEvaluator(e, { maxBatch });
+}

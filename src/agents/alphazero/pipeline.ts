@@ -1,0 +1,319 @@
+/**
+ * The AlphaGo Zero / AlphaZero loop, one generation at a time:
+ *
+ *   self-play (best net, or the newest in AlphaZero mode) -> replay buffer -> training
+ *   -> evaluation (gate in 'zero' mode; Elo either way) -> strength yardsticks -> checkpoint.
+ *
+ * Everything random draws from seeds derived from the run seed (self-play games from their index,
+ * matches from the generation, training samples from a saved Rng), and a checkpoint is written at
+ * the end of every generation, so a killed run resumed from its directory reaches the same buffer,
+ * counters and weights as a run that was never stopped. Each step is announced on `events`.
+ */
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { tf } from '../../nets/backend.ts';
+import { NetEvaluator } from '../../nets/evaluator.ts';
+import type { Game, Symmetry } from '../../env/games/game.ts';
+import { Rng } from '../../util/rng.ts';
+import { writeFileAtomic, writeJsonAtomic } from '../../util/fs.ts';
+import { UserError } from '../../util/errors.ts';
+import { makeGame } from './games.ts';
+import { evalSims, type AZConfig } from './config.ts';
+import { PipelineEvents } from './events.ts';
+import { ReplayBuffer } from './replay-buffer.ts';
+import { Trainer } from './trainer.ts';
+import { buildNet, getWeightBlob, netSpecFor, saveNet, setWeightBlob, type NetSpec } from './net.ts';
+import { gameTargets, type PlayedGame, type SelfPlaySettings } from './selfplay.ts';
+import { InThreadRunner, WorkerRunner, type SelfPlayRunner } from './runner.ts';
+import { calibrateResign, type ResignRecord } from './resign.ts';
+import { EloLadder } from './elo.ts';
+import { batched, netAgent, type NetAgentOptions } from './agents.ts';
+import { gate } from './gating.ts';
+import { measureStrength } from './strength.ts';
+import { generationName, loadCheckpoint, saveCheckpoint, type RunState } from './checkpoint.ts';
+
+export interface PipelineOptions {
+  runDir: string;
+  config: AZConfig;
+  /** Continue from the checkpoint in runDir (its config is used; `config` may only change run limits). */
+  resume?: boolean;
+  events?: PipelineEvents;
+  /** Backend name for worker threads (the main thread's backend is set by the caller). */
+  backend?: string;
+}
+
+/** Resignation records kept for calibration (a sliding window). */
+const RESIGN_WINDOW = 2000;
+
+export class Pipeline {
+  readonly game: Game;
+  readonly config: AZConfig;
+  readonly runDir: string;
+  readonly events: PipelineEvents;
+  readonly spec: NetSpec;
+  readonly current: tf.LayersModel;
+  readonly best: tf.LayersModel;
+  readonly trainer: Trainer;
+  buffer: ReplayBuffer;
+  state: Omit<RunState, 'format' | 'config' | 'rng' | 'elo'>;
+  readonly rng: Rng;
+  readonly elo: EloLadder;
+  private readonly syms: Symmetry[] | undefined;
+  private runner: SelfPlayRunner | null = null;
+  private stopRequested = false;
+  private readonly backend: string | undefined;
+
+  private constructor(o: PipelineOptions, game: Game, ckpt: Awaited<ReturnType<typeof loadCheckpoint>> | null) {
+    this.runDir = o.runDir;
+    this.events = o.events ?? new PipelineEvents();
+    this.backend = o.backend;
+    this.game = game;
+    this.config = ckpt ? { ...ckpt.state.config, generations: o.config.generations, minutes: o.config.minutes, workers: o.config.workers, progressInterval: o.config.progressInterval } : o.config;
+    const c = this.config;
+    this.spec = netSpecFor(game, c.arch, c.blocks, c.filters);
+    this.syms = c.augment ? game.symmetries?.() : undefined;
+    this.current = ckpt ? ckpt.current.model : buildNet(this.spec, c.seed);
+    this.best = ckpt ? ckpt.best.model : buildNet(this.spec, c.seed);
+    if (!ckpt) setWeightBlob(this.best, getWeightBlob(this.current));
+    this.trainer = new Trainer(this.current, { optimizer: c.optimizer, lrSchedule: c.lrSchedule, momentum: c.momentum, l2: c.l2 });
+    const obsSize = game.observationShape.reduce((a, b) => a * b, 1);
+    this.buffer = ckpt ? ckpt.buffer : new ReplayBuffer(c.bufferPositions, obsSize, game.numActions);
+    this.rng = new Rng(`pipeline:${c.seed}`);
+    this.elo = ckpt ? EloLadder.fromJSON(ckpt.state.elo) : new EloLadder();
+    if (ckpt) {
+      this.rng.setState(ckpt.state.rng);
+      const { format: _f, config: _c, rng: _r, elo: _e, ...rest } = ckpt.state;
+      this.state = rest;
+    } else {
+      this.state = { generation: 0, bestGeneration: 0, trainStep: 0, totalGames: 0, totalPositions: 0, elapsedSec: 0, resignThreshold: null, resignRecords: [] };
+    }
+  }
+
+  /** Create a new run in runDir, or resume the one there. */
+  static async create(o: PipelineOptions): Promise<Pipeline> {
+    let ckpt: Awaited<ReturnType<typeof loadCheckpoint>> | null = null;
+    let game: Game;
+    if (o.resume) {
+      if (!existsSync(o.runDir)) throw new UserError(`cannot resume: ${o.runDir} does not exist`);
+      try {
+        ckpt = await loadCheckpoint(o.runDir);
+      } catch (e) {
+        throw new UserError(`cannot resume ${o.runDir}: ${(e as Error).message}`);
+      }
+      game = makeGame(ckpt.state.config.game, ckpt.state.config.gameParams);
+    } else {
+      if (existsSync(join(o.runDir, 'checkpoint', 'state.json'))) {
+        throw new UserError(`${o.runDir} already holds a run; use --resume ${o.runDir} to continue it, or pick another --out`);
+      }
+      game = makeGame(o.config.game, o.config.gameParams);
+    }
+    const p = new Pipeline(o, game, ckpt);
+    if (ckpt) await p.trainer.setState(ckpt.optimizer, ckpt.state.trainStep);
+    mkdirSync(o.runDir, { recursive: true });
+    if (!ckpt) writeJsonAtomic(join(o.runDir, 'config.json'), p.config);
+    return p;
+  }
+
+  /** Ask the run to stop after the current generation. */
+  requestStop(): void {
+    this.stopRequested = true;
+  }
+
+  private selfPlayModel(): tf.LayersModel {
+    return this.config.mode === 'zero' ? this.best : this.current;
+  }
+
+  private async ensureRunner(): Promise<SelfPlayRunner> {
+    if (this.runner) return this.runner;
+    const c = this.config;
+    // In-thread self-play reads the mode's model object itself, which always holds the self-play weights.
+    if (c.workers === 0) this.runner = new InThreadRunner(this.game, new NetEvaluator(this.game, this.selfPlayModel()));
+    else this.runner = await WorkerRunner.start(c.workers, { game: c.game, gameParams: c.gameParams, spec: this.spec, backend: this.backend });
+    return this.runner;
+  }
+
+  private settings(): SelfPlaySettings {
+    const c = this.config;
+    return {
+      simulations: c.simulations, cPuct: c.cPuct, dirichletAlpha: c.dirichletAlpha, dirichletEpsilon: c.dirichletEpsilon,
+      mctsBatchSize: c.mctsBatchSize, virtualLoss: c.virtualLoss, temperatureMoves: c.temperatureMoves, reuseTree: c.reuseTree,
+      resignThreshold: c.resign ? this.state.resignThreshold : null, resignCheckFraction: c.resignCheckFraction,
+    };
+  }
+
+  private evalAgentOptions(): NetAgentOptions {
+    const c = this.config;
+    return { simulations: evalSims(c), cPuct: c.cPuct, mctsBatchSize: c.mctsBatchSize, virtualLoss: c.virtualLoss, temperatureMoves: c.evalTemperatureMoves };
+  }
+
+  /** Run generations until a limit or a stop request. */
+  async run(): Promise<void> {
+    const c = this.config;
+    const t0 = performance.now();
+    const elapsed0 = this.state.elapsedSec;
+    this.events.emit('run:start', { runDir: this.runDir, game: c.game, mode: c.mode, resumedFrom: this.state.generation > 0 ? this.state.generation : null, config: c as unknown as Record<string, unknown> });
+    let reason = 'stopped';
+    try {
+      for (;;) {
+        if (c.generations > 0 && this.state.generation >= c.generations) {
+          reason = `reached ${c.generations} generations`;
+          break;
+        }
+        const minutes = (elapsed0 + (performance.now() - t0) / 1000) / 60;
+        if (c.minutes > 0 && minutes >= c.minutes) {
+          reason = `reached ${c.minutes} minutes`;
+          break;
+        }
+        if (this.stopRequested) break;
+        await this.generation(elapsed0, t0);
+      }
+    } finally {
+      await this.close();
+    }
+    this.events.emit('run:end', { generation: this.state.generation, reason });
+  }
+
+  /** One full generation. */
+  async generation(elapsed0 = this.state.elapsedSec, t0 = performance.now()): Promise<void> {
+    const c = this.config;
+    const g = this.state.generation + 1;
+    const tg = performance.now();
+    this.events.emit('generation:start', { generation: g, bestGeneration: this.state.bestGeneration });
+
+    // --- self-play ---
+    const runner = await this.ensureRunner();
+    if (c.workers > 0) await runner.setWeights(getWeightBlob(this.selfPlayModel()));
+    const indices = Array.from({ length: c.gamesPerGeneration }, (_, k) => this.state.totalGames + k);
+    const ts = performance.now();
+    const { games, stats } = await runner.play(
+      { generation: g, indices, settings: this.settings(), runSeed: c.seed, concurrency: c.concurrentGames },
+      {
+        onStart: (gameIndex) => this.events.emit('game:start', { generation: g, gameIndex, worker: 0 }),
+        onMove: (gameIndex, moveNumber, move, rootValue) => this.events.emit('game:move', { generation: g, gameIndex, move, moveNumber, rootValue }),
+        onEnd: (pg) => this.events.emit('game:end', { generation: g, gameIndex: pg.gameIndex, worker: 0, moves: pg.moveStrings, returns: pg.returns, resigned: pg.resigned, resignDisabled: pg.resignDisabled, length: pg.moves.length }),
+      },
+    );
+    const spSecs = (performance.now() - ts) / 1000;
+    let positions = 0;
+    for (const pg of games) {
+      this.buffer.addGame(gameTargets(pg));
+      positions += pg.positions.length;
+    }
+    this.state.totalGames += games.length;
+    this.state.totalPositions += positions;
+    for (const s of stats) this.events.emit('worker:stats', s);
+    const p0 = games.filter((x) => x.returns[0] > 0).length;
+    const p1 = games.filter((x) => x.returns[1] > 0).length;
+    this.events.emit('selfplay:done', {
+      generation: g, games: games.length, positions, seconds: spSecs, gamesPerSec: games.length / spSecs, positionsPerSec: positions / spSecs,
+      avgLength: games.reduce((n, x) => n + x.moves.length, 0) / Math.max(1, games.length), resigned: games.filter((x) => x.resigned).length,
+      p0Wins: p0, p1Wins: p1, draws: games.length - p0 - p1,
+    });
+    if (c.saveGames) this.saveGames(g, games);
+    this.updateResign(games);
+
+    // --- training ---
+    const tt = performance.now();
+    let steps = 0;
+    let last = { valueLoss: NaN, policyLoss: NaN, policyEntropy: NaN };
+    let samples = 0;
+    if (this.buffer.size >= c.minBufferPositions) {
+      steps = c.trainSteps > 0 ? c.trainSteps : Math.max(1, Math.ceil((positions * c.samplesPerPosition) / c.batchSize));
+      let vl = 0;
+      let pl = 0;
+      let ent = 0;
+      for (let k = 0; k < steps; k++) {
+        const batch = this.buffer.sample(c.batchSize, this.rng, this.syms);
+        const st = this.trainer.trainStep(batch);
+        samples += batch.n;
+        vl += st.valueLoss;
+        pl += st.policyLoss;
+        ent += st.policyEntropy;
+        this.events.emit('train:batch', st);
+      }
+      last = { valueLoss: vl / steps, policyLoss: pl / steps, policyEntropy: ent / steps };
+    }
+    this.state.trainStep = this.trainer.step;
+    const trSecs = (performance.now() - tt) / 1000;
+    this.events.emit('train:done', { generation: g, steps, seconds: trSecs, ...last, samplesPerSec: samples / Math.max(trSecs, 1e-9), bufferPositions: this.buffer.size });
+
+    // --- evaluation (gate / Elo) ---
+    const currentEval = batched(new NetEvaluator(this.game, this.current));
+    const bestEval = batched(new NetEvaluator(this.game, this.best));
+    let accepted = true;
+    let elo = this.elo.has(this.state.bestGeneration) ? this.elo.ratingOf(this.state.bestGeneration) : 0;
+    if (c.evalGames > 0 && steps > 0) {
+      const ao = this.evalAgentOptions();
+      const r = await gate(this.game, netAgent(this.game, currentEval, ao), netAgent(this.game, bestEval, ao), c.evalGames, c.gatingThreshold, matchSeed(c.seed, g), 8);
+      accepted = c.mode === 'alphazero' ? true : r.accepted;
+      elo = this.elo.record(g, this.state.bestGeneration, r.score, c.evalGames);
+      this.events.emit('eval:result', { generation: g, candidate: g, best: this.state.bestGeneration, wins: r.wins, draws: r.draws, losses: r.losses, score: r.score, accepted, elo });
+    } else if (steps === 0) {
+      accepted = false;
+    }
+    if (accepted) {
+      if (!this.elo.has(g)) this.elo.record(g, this.state.bestGeneration, 0.5, 0);
+      setWeightBlob(this.best, getWeightBlob(this.current));
+      this.state.bestGeneration = g;
+    }
+
+    // --- strength yardsticks (the self-play net) ---
+    if (c.strengthGames > 0) {
+      const spEval = this.config.mode === 'zero' ? bestEval : currentEval;
+      const res = await measureStrength(this.game, spEval, { ...this.evalAgentOptions(), temperatureMoves: Math.min(2, c.evalTemperatureMoves) }, c.strengthGames, c.baselineRollouts, matchSeed(c.seed, g) + 7);
+      for (const r of res) this.events.emit('strength', { generation: g, ...r });
+    }
+
+    // --- checkpoint ---
+    const tc = performance.now();
+    this.state.generation = g;
+    this.state.elapsedSec = elapsed0 + (performance.now() - t0) / 1000;
+    await saveNet(join(this.runDir, 'models', generationName(g)), this.spec, this.current, { generation: g, game: c.game, gameParams: c.gameParams });
+    const dir = await saveCheckpoint(this.runDir, { format: 'tengen-az-checkpoint-1', ...this.state, rng: this.rng.getState(), elo: this.elo.toJSON(), config: c }, this.spec, this.current, this.best, await this.trainer.getState(), this.buffer);
+    this.events.emit('checkpoint', { generation: g, dir, seconds: (performance.now() - tc) / 1000 });
+    this.events.emit('generation:end', {
+      generation: g, bestGeneration: this.state.bestGeneration, seconds: (performance.now() - tg) / 1000, totalGames: this.state.totalGames,
+      totalPositions: this.state.totalPositions, trainSteps: this.state.trainStep, elo: this.elo.has(g) ? this.elo.ratingOf(g) : elo,
+    });
+  }
+
+  private updateResign(games: PlayedGame[]): void {
+    const c = this.config;
+    const fresh: ResignRecord[] = games.filter((x) => x.resignDisabled && !x.resigned).map((x) => ({ minValue: x.minValue, returns: x.returns }));
+    // With resignation off altogether every game counts; else only the check fraction.
+    this.state.resignRecords = [...this.state.resignRecords, ...fresh].slice(-RESIGN_WINDOW);
+    if (!c.resign) return;
+    const cal = calibrateResign(this.state.resignRecords, c.resignMaxFalsePositive, c.resignMinGames);
+    this.state.resignThreshold = cal.threshold;
+    this.events.emit('resign:calibrated', cal);
+  }
+
+  private saveGames(g: number, games: PlayedGame[]): void {
+    const lines = games.map((x) => JSON.stringify({
+      generation: g, index: x.gameIndex, game: this.config.game, moves: x.moveStrings, actions: x.moves, returns: x.returns,
+      resigned: x.resigned, resignDisabled: x.resignDisabled, final: x.final,
+    }));
+    writeFileAtomic(join(this.runDir, 'games', `${generationName(g)}.jsonl`), lines.join('\n') + '\n');
+  }
+
+  async close(): Promise<void> {
+    if (this.runner) await this.runner.close();
+    this.runner = null;
+  }
+
+  /** Free the models and optimizer (tests and embedding callers). */
+  dispose(): void {
+    this.trainer.dispose();
+    this.current.dispose();
+    this.best.dispose();
+  }
+}
+
+function matchSeed(seed: number, generation: number): number {
+  return (Math.imul(seed, 1_000_003) + generation * 7919) >>> 0;
+}
+
+/** The config stored in a run directory (for `--resume` without other flags). */
+export function readRunConfig(runDir: string): AZConfig {
+  return JSON.parse(readFileSync(join(runDir, 'config.json'), 'utf8')) as AZConfig;
+}

@@ -1,0 +1,206 @@
+/**
+ * Where self-play games are played: in the main thread (workers = 0; deterministic, used by tests)
+ * or in W worker_threads, each running many games at once. Workers get the weights as ArrayBuffers
+ * whenever they change and build their own model; finished games stream back as they end. Game
+ * indices are dealt round-robin and results sorted by index, and every game seeds itself from its
+ * index, so the games do not depend on W.
+ */
+import { Worker } from 'node:worker_threads';
+import { createRequire } from 'node:module';
+import { pathToFileURL } from 'node:url';
+import type { Evaluator, Game } from '../../env/games/game.ts';
+import type { NetSpec, WeightBlob } from './net.ts';
+import { playSelfPlayGames, type GameHooks, type PlayedGame, type SelfPlaySettings } from './selfplay.ts';
+
+export interface WorkerInit {
+  game: string;
+  gameParams: Record<string, unknown>;
+  spec: NetSpec;
+  backend?: string;
+}
+
+export type WorkerRequest =
+  | { type: 'weights'; shapes: number[][]; data: ArrayBuffer }
+  | { type: 'play'; generation: number; indices: number[]; settings: SelfPlaySettings; runSeed: number; concurrency: number }
+  | { type: 'close' };
+
+export type WorkerReply =
+  | { type: 'ready' }
+  | { type: 'game'; game: PlayedGame }
+  | { type: 'done'; evals: number; batches: number; seconds: number }
+  | { type: 'error'; message: string };
+
+export interface WorkerStat {
+  worker: number;
+  games: number;
+  positions: number;
+  evals: number;
+  evalsPerSec: number;
+  avgBatch: number;
+}
+
+export interface PlayRequest {
+  generation: number;
+  indices: number[];
+  settings: SelfPlaySettings;
+  runSeed: number;
+  concurrency: number;
+}
+
+export interface SelfPlayRunner {
+  /** Send new weights (workers rebuild nothing, they copy the values into their model). */
+  setWeights(blob: WeightBlob): Promise<void>;
+  play(req: PlayRequest, hooks: GameHooks): Promise<{ games: PlayedGame[]; stats: WorkerStat[] }>;
+  close(): Promise<void>;
+}
+
+/** Self-play in this thread, on an evaluator over the caller's self-play model. */
+export class InThreadRunner implements SelfPlayRunner {
+  constructor(
+    private readonly game: Game,
+    private readonly evaluator: Evaluator,
+  ) {}
+
+  async setWeights(): Promise<void> {
+    // The caller's model is the self-play model itself.
+  }
+
+  async play(req: PlayRequest, hooks: GameHooks): Promise<{ games: PlayedGame[]; stats: WorkerStat[] }> {
+    const t0 = performance.now();
+    const { games, stats } = await playSelfPlayGames(this.game, this.evaluator, req.settings, req.runSeed, req.generation, req.indices, req.concurrency, hooks);
+    const secs = (performance.now() - t0) / 1000;
+    const positions = games.reduce((n, g) => n + g.positions.length, 0);
+    return { games, stats: [{ worker: 0, games: games.length, positions, evals: stats.positionsEvaluated, evalsPerSec: stats.positionsEvaluated / Math.max(secs, 1e-9), avgBatch: stats.meanBatch }] };
+  }
+
+  async close(): Promise<void> {}
+}
+
+/**
+ * Workers run the TypeScript sources directly: a tiny CommonJS bootstrap registers tsx's ESM hooks
+ * in the worker thread, then imports worker.ts.
+ */
+function workerBootstrap(): string {
+  const require = createRequire(import.meta.url);
+  const api = pathToFileURL(require.resolve('tsx/esm/api').replace(/index\.cjs$/, 'index.mjs')).href;
+  const entry = new URL('./worker.ts', import.meta.url).href;
+  return `import(${JSON.stringify(api)}).then((m) => { m.register(); return import(${JSON.stringify(entry)}); }).catch((e) => { require('node:worker_threads').parentPort.postMessage({ type: 'error', message: String(e && e.stack || e) }); });`;
+}
+
+interface Slot {
+  worker: Worker;
+  onReply: ((m: WorkerReply) => void) | null;
+  onExit: (() => void) | null;
+  failed: Error | null;
+}
+
+/** W worker threads playing self-play games. */
+export class WorkerRunner implements SelfPlayRunner {
+  private readonly slots: Slot[] = [];
+
+  private constructor() {}
+
+  static async start(count: number, init: WorkerInit): Promise<WorkerRunner> {
+    const r = new WorkerRunner();
+    const code = workerBootstrap();
+    const ready: Promise<void>[] = [];
+    for (let i = 0; i < count; i++) {
+      const worker = new Worker(code, { eval: true, workerData: init });
+      const slot: Slot = { worker, onReply: null, onExit: null, failed: null };
+      r.slots.push(slot);
+      ready.push(
+        new Promise<void>((resolve, reject) => {
+          slot.onReply = (m) => {
+            if (m.type === 'ready') resolve();
+            else if (m.type === 'error') reject(new Error(`self-play worker ${i} failed to start: ${m.message}`));
+          };
+          worker.on('error', (e) => {
+            slot.failed = e;
+            reject(e);
+          });
+        }),
+      );
+      worker.on('message', (m: WorkerReply) => slot.onReply?.(m));
+      worker.on('exit', (code) => {
+        if (code !== 0 && !slot.failed) slot.failed = new Error(`self-play worker ${i} exited with code ${code}`);
+        slot.onExit?.();
+      });
+    }
+    try {
+      await Promise.all(ready);
+    } catch (e) {
+      await r.close();
+      throw e;
+    }
+    return r;
+  }
+
+  get size(): number {
+    return this.slots.length;
+  }
+
+  async setWeights(blob: WeightBlob): Promise<void> {
+    for (const s of this.slots) {
+      const copy = blob.data.slice().buffer;
+      s.worker.postMessage({ type: 'weights', shapes: blob.shapes, data: copy } satisfies WorkerRequest, [copy]);
+    }
+  }
+
+  async play(req: PlayRequest, hooks: GameHooks): Promise<{ games: PlayedGame[]; stats: WorkerStat[] }> {
+    const W = this.slots.length;
+    const parts: number[][] = Array.from({ length: W }, () => []);
+    req.indices.forEach((idx, k) => parts[k % W]!.push(idx));
+    const games: PlayedGame[] = [];
+    const stats: WorkerStat[] = [];
+    await Promise.all(
+      this.slots.map(
+        (s, w) =>
+          new Promise<void>((resolve, reject) => {
+            if (s.failed) return reject(s.failed);
+            if (parts[w]!.length === 0) return resolve();
+            let n = 0;
+            let positions = 0;
+            s.onReply = (m) => {
+              if (m.type === 'game') {
+                n++;
+                positions += m.game.positions.length;
+                games.push(m.game);
+                hooks.onEnd?.(m.game);
+              } else if (m.type === 'done') {
+                stats.push({ worker: w, games: n, positions, evals: m.evals, evalsPerSec: m.evals / Math.max(m.seconds, 1e-9), avgBatch: m.batches ? m.evals / m.batches : 0 });
+                resolve();
+              } else if (m.type === 'error') reject(new Error(`self-play worker ${w}: ${m.message}`));
+            };
+            s.onExit = () => reject(s.failed ?? new Error(`self-play worker ${w} exited`));
+            s.worker.postMessage({ type: 'play', ...req, indices: parts[w]! } satisfies WorkerRequest);
+          }),
+      ),
+    );
+    games.sort((a, b) => a.gameIndex - b.gameIndex);
+    stats.sort((a, b) => a.worker - b.worker);
+    return { games, stats };
+  }
+
+  /** Ask every worker to finish and wait for them to exit (terminate after 5 s). */
+  async close(): Promise<void> {
+    await Promise.all(
+      this.slots.map(
+        (s) =>
+          new Promise<void>((resolve) => {
+            const timer = setTimeout(() => void s.worker.terminate().then(() => resolve()), 5000);
+            s.onExit = () => {
+              clearTimeout(timer);
+              resolve();
+            };
+            try {
+              s.worker.postMessage({ type: 'close' } satisfies WorkerRequest);
+            } catch {
+              clearTimeout(timer);
+              resolve();
+            }
+          }),
+      ),
+    );
+    this.slots.length = 0;
+  }
+}

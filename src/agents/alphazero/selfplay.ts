@@ -1,0 +1,160 @@
+/**
+ * Self-play: games of PUCT MCTS against itself with root Dirichlet noise and a temperature
+ * schedule (tau = 1 for the first `temperatureMoves` moves, then the most visited move), emitting
+ * (observation, pi, z) for every position. Many games run at once in one thread; their searches
+ * share one BatchingEvaluator, so their leaves reach the net as one batch.
+ *
+ * Every game draws its randomness from its own seed, derived from (run seed, generation, game
+ * index), so a game's moves do not depend on which worker plays it or on what else runs beside it.
+ */
+import type { Evaluator, Game, Player, State } from '../../env/games/game.ts';
+import { MCTS, selectAction, temperatureFor } from '../../mcts/mcts.ts';
+import { BatchingEvaluator } from '../../mcts/batching.ts';
+import { Rng } from '../../util/rng.ts';
+
+export interface SelfPlaySettings {
+  simulations: number;
+  cPuct: number;
+  /** 0 = the search's default (10 / legal moves). */
+  dirichletAlpha: number;
+  dirichletEpsilon: number;
+  mctsBatchSize: number;
+  virtualLoss: number;
+  temperatureMoves: number;
+  reuseTree: boolean;
+  /** Resign when the root value falls below this; null: never. */
+  resignThreshold: number | null;
+  /** Fraction of games with resignation off (false-positive measurement). */
+  resignCheckFraction: number;
+}
+
+export interface Position {
+  obs: Float32Array;
+  pi: Float32Array;
+  player: Player;
+}
+
+export interface PlayedGame {
+  generation: number;
+  gameIndex: number;
+  moves: number[];
+  moveStrings: string[];
+  positions: Position[];
+  /** Final returns; a resignation counts as a loss for the resigning player. */
+  returns: [number, number];
+  resigned: boolean;
+  resignDisabled: boolean;
+  /** Lowest root value each player saw (for resignation calibration). */
+  minValue: [number, number];
+  /** Final position, serialised (State.serialize). */
+  final: string;
+}
+
+/** The per-game seed: a pure function of the run seed, generation and game index. */
+export function gameSeed(runSeed: number, generation: number, gameIndex: number): string {
+  return `selfplay:${runSeed}:${generation}:${gameIndex}`;
+}
+
+export interface GameHooks {
+  onStart?(gameIndex: number): void;
+  onMove?(gameIndex: number, moveNumber: number, move: string, rootValue: number): void;
+  onEnd?(g: PlayedGame): void;
+}
+
+/** Play one self-play game to the end (or to a resignation). */
+export async function playSelfPlayGame(
+  game: Game,
+  evaluator: Evaluator,
+  s: SelfPlaySettings,
+  seed: string,
+  generation: number,
+  gameIndex: number,
+  hooks: GameHooks = {},
+): Promise<PlayedGame> {
+  const rng = new Rng(seed);
+  const mcts = new MCTS(game, {
+    seed: rng.nextUint32(),
+    evaluator,
+    cPuct: s.cPuct,
+    dirichletAlpha: s.dirichletAlpha > 0 ? s.dirichletAlpha : undefined,
+    dirichletEpsilon: s.dirichletEpsilon,
+    virtualLoss: s.virtualLoss,
+    batchSize: s.mctsBatchSize,
+    reuseTree: s.reuseTree,
+    // Self-play targets come from visit counts: let the search keep visiting proven positions.
+    solver: false,
+  });
+  const resignDisabled = s.resignThreshold === null || rng.next() < s.resignCheckFraction;
+  const state: State = game.newInitialState();
+  const positions: Position[] = [];
+  const moves: number[] = [];
+  const moveStrings: string[] = [];
+  const minValue: [number, number] = [1, 1];
+  let resigned = false;
+  let returns: [number, number] = [0, 0];
+  hooks.onStart?.(gameIndex);
+  for (let ply = 0; !state.isTerminal(); ply++) {
+    if (ply > game.maxGameLength * 2 + 16) throw new Error(`${game.name}: self-play game ${gameIndex} did not end after ${ply} moves`);
+    const p = state.currentPlayer() as Player;
+    const r = await mcts.search(state, { visits: s.simulations });
+    if (r.rootValue < minValue[p]) minValue[p] = r.rootValue;
+    if (!resignDisabled && s.resignThreshold !== null && r.rootValue < s.resignThreshold) {
+      resigned = true;
+      returns = p === 0 ? [-1, 1] : [1, -1];
+      break;
+    }
+    positions.push({ obs: state.observation(p), pi: Float32Array.from(r.policy), player: p });
+    const a = selectAction(r, temperatureFor(ply, s.temperatureMoves), rng);
+    const name = state.actionToString(a);
+    state.applyAction(a);
+    mcts.advance(a);
+    moves.push(a);
+    moveStrings.push(name);
+    hooks.onMove?.(gameIndex, ply + 1, name, r.rootValue);
+  }
+  if (!resigned) returns = state.returns();
+  const g: PlayedGame = { generation, gameIndex, moves, moveStrings, positions, returns, resigned, resignDisabled, minValue, final: state.serialize() };
+  hooks.onEnd?.(g);
+  return g;
+}
+
+/** Training targets of a game: (obs, pi, z) with z = the final return of the player to move. */
+export function gameTargets(g: PlayedGame): { obs: Float32Array; pi: Float32Array; z: number }[] {
+  return g.positions.map((p) => ({ obs: p.obs, pi: p.pi, z: g.returns[p.player] }));
+}
+
+export interface SelfPlayBatchStats {
+  evaluatorBatches: number;
+  positionsEvaluated: number;
+  meanBatch: number;
+}
+
+/**
+ * Play the games `indices` with `concurrency` of them running at once, all searches batched into
+ * one evaluator. Returns the games sorted by index.
+ */
+export async function playSelfPlayGames(
+  game: Game,
+  inner: Evaluator,
+  s: SelfPlaySettings,
+  runSeed: number,
+  generation: number,
+  indices: readonly number[],
+  concurrency: number,
+  hooks: GameHooks = {},
+): Promise<{ games: PlayedGame[]; stats: SelfPlayBatchStats }> {
+  const batching = new BatchingEvaluator(inner, { maxBatch: Math.max(1, concurrency * s.mctsBatchSize) });
+  const queue = [...indices];
+  const out: PlayedGame[] = [];
+  const lane = async (): Promise<void> => {
+    for (;;) {
+      const idx = queue.shift();
+      if (idx === undefined) return;
+      out.push(await playSelfPlayGame(game, batching, s, gameSeed(runSeed, generation, idx), generation, idx, hooks));
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(concurrency, indices.length)) }, lane));
+  out.sort((a, b) => a.gameIndex - b.gameIndex);
+  const st = batching.stats;
+  return { games: out, stats: { evaluatorBatches: st.batches, positionsEvaluated: st.positions, meanBatch: st.meanBatchSize } };
+}

@@ -1,0 +1,51 @@
+/**
+ * Self-play worker thread. Builds its own game and net from the init message, takes weights as
+ * ArrayBuffers whenever they change, plays the games it is given (many at once, batched) and
+ * streams each finished game back. Messages: see WorkerRequest / WorkerReply in runner.ts.
+ */
+import { parentPort, workerData } from 'node:worker_threads';
+import { initBackend, tf } from '../../nets/backend.ts';
+import { NetEvaluator } from '../../nets/evaluator.ts';
+import { makeGame } from '../../env/games/index.ts';
+import { buildNet, setWeightBlob } from './net.ts';
+import { playSelfPlayGames } from './selfplay.ts';
+import type { WorkerInit, WorkerReply, WorkerRequest } from './runner.ts';
+import './games.ts';
+
+async function main(): Promise<void> {
+  const port = parentPort;
+  if (!port) throw new Error('worker.ts must run as a worker thread');
+  const init = workerData as WorkerInit;
+  await initBackend({ backend: init.backend, quiet: true });
+  const game = makeGame(init.game, init.gameParams);
+  const model = buildNet(init.spec, 0);
+  const evaluator = new NetEvaluator(game, model);
+  const send = (m: WorkerReply): void => port.postMessage(m);
+  let queue = Promise.resolve();
+  port.on('message', (m: WorkerRequest) => {
+    queue = queue.then(async () => {
+      try {
+        if (m.type === 'weights') {
+          setWeightBlob(model, { shapes: m.shapes, data: new Float32Array(m.data) });
+        } else if (m.type === 'play') {
+          const t0 = performance.now();
+          const { stats } = await playSelfPlayGames(game, evaluator, m.settings, m.runSeed, m.generation, m.indices, m.concurrency, {
+            onEnd: (g) => send({ type: 'game', game: g }),
+          });
+          send({ type: 'done', evals: stats.positionsEvaluated, batches: stats.evaluatorBatches, seconds: (performance.now() - t0) / 1000 });
+        } else if (m.type === 'close') {
+          model.dispose();
+          tf.disposeVariables();
+          port.close();
+        }
+      } catch (e) {
+        send({ type: 'error', message: e instanceof Error ? (e.stack ?? e.message) : String(e) });
+      }
+    });
+  });
+  send({ type: 'ready' });
+}
+
+main().catch((e: unknown) => {
+  parentPort?.postMessage({ type: 'error', message: e instanceof Error ? (e.stack ?? e.message) : String(e) } satisfies WorkerReply);
+});

@@ -1,0 +1,82 @@
+/**
+ * `tengen arena --a <agent> --b <agent> --game G --games N`: a match with alternating colours,
+ * reported as W/D/L for A with the 95% confidence interval of A's score and the implied Elo gap.
+ * Agents: checkpoint:DIR, mcts:N, solver, random (gtp:"cmd" once the Go GTP client exists).
+ */
+import type { Command } from 'commander';
+import { UserError } from '../util/errors.ts';
+import { initBackend } from '../nets/backend.ts';
+import { makeGame } from '../agents/alphazero/games.ts';
+import { parseAgent } from '../agents/alphazero/agent-spec.ts';
+import { playMatch } from '../agents/alphazero/agents.ts';
+import { eloDiff } from '../agents/alphazero/elo.ts';
+
+interface Flags {
+  a: string;
+  b: string;
+  game: string;
+  games?: string;
+  visits?: string;
+  params?: string;
+  seed?: string;
+  backend?: string;
+}
+
+function posInt(name: string, raw: string | undefined, dflt: number): number {
+  if (raw === undefined) return dflt;
+  const v = Number(raw);
+  if (!Number.isInteger(v) || v < 1) throw new UserError(`--${name} must be a positive integer, got '${raw}'`);
+  return v;
+}
+
+export async function runArena(f: Flags, out: (s: string) => void = (s) => process.stdout.write(s)): Promise<void> {
+  let params: Record<string, unknown> = {};
+  if (f.params) {
+    try {
+      params = JSON.parse(f.params) as Record<string, unknown>;
+    } catch {
+      throw new UserError(`--params '${f.params}' is not valid JSON (expected e.g. '{"size":9}')`);
+    }
+  }
+  const game = makeGame(f.game, params);
+  const games = posInt('games', f.games, 20);
+  const visits = posInt('visits', f.visits, 100);
+  const seed = f.seed === undefined ? 1 : Number(f.seed);
+  if (!Number.isFinite(seed)) throw new UserError(`--seed must be a number, got '${f.seed}'`);
+  if (f.a.startsWith('checkpoint:') || f.b.startsWith('checkpoint:')) await initBackend({ backend: f.backend, quiet: true });
+  const o = { visits, cPuct: 1.5, temperatureMoves: 2 };
+  const a = await parseAgent(f.a, game, o);
+  const b = await parseAgent(f.b, game, o);
+  try {
+    const t0 = performance.now();
+    const r = await playMatch(game, a.factory, b.factory, games, seed, 8);
+    const secs = (performance.now() - t0) / 1000;
+    const elo = eloDiff(r.score, games);
+    out(`${game.name}: ${a.name} vs ${b.name}, ${games} games (colours alternate), ${secs.toFixed(1)} s\n`);
+    out(`A wins ${r.wins}, draws ${r.draws}, losses ${r.losses}; score ${(100 * r.score).toFixed(1)}% (95% CI ${(100 * r.low).toFixed(1)}%..${(100 * r.high).toFixed(1)}%), Elo difference ${elo >= 0 ? '+' : ''}${elo.toFixed(0)} (95% CI ${fmt(eloDiff(r.low, games))}..${fmt(eloDiff(r.high, games))})\n`);
+  } finally {
+    a.dispose();
+    b.dispose();
+  }
+}
+
+function fmt(x: number): string {
+  return `${x >= 0 ? '+' : ''}${x.toFixed(0)}`;
+}
+
+export function register(program: Command): void {
+  program
+    .command('arena')
+    .description('play two agents against each other (colours alternate) and report W/D/L with a 95% confidence interval')
+    .requiredOption('--a <agent>', 'agent A: checkpoint:DIR, mcts:N, solver, random')
+    .requiredOption('--b <agent>', 'agent B (same forms as --a)')
+    .requiredOption('--game <name>', 'game: tictactoe, connect4, othello, gomoku, go')
+    .option('--games <n>', 'games to play (default 20)')
+    .option('--visits <n>', 'MCTS visits per move for checkpoint agents (default 100)')
+    .option('--params <json>', 'game parameters, e.g. \'{"size":9}\'')
+    .option('--seed <s>', 'match seed (default 1)')
+    .action(async (opts: Flags, cmd: Command) => {
+      const globals = cmd.optsWithGlobals() as { backend?: string };
+      await runArena({ ...opts, backend: globals.backend });
+    });
+}

@@ -1,0 +1,137 @@
+/**
+ * `tengen selfplay`: the AlphaGo Zero / AlphaZero training run.
+ *
+ *   tengen selfplay [--game G] [--out DIR] [--resume DIR] [--generations N] [--minutes M]
+ *                   [--workers W] [--seed S] [--mode zero|alphazero] [--config file.json] [--set key=value ...]
+ *
+ * Settings come from the game's defaults, then the JSON config file, then the flags. The run
+ * directory gets checkpoints, models, games and metrics.jsonl; progress lines go to stdout.
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Command } from 'commander';
+import { UserError } from '../util/errors.ts';
+import { initBackend } from '../nets/backend.ts';
+import { CONFIG_FIELDS, DEFAULT_GAME, defaultConfig, mergeConfig, parseField, type AZConfig } from '../agents/alphazero/config.ts';
+import { PipelineEvents, attachMetricsLog, attachProgressPrinter } from '../agents/alphazero/events.ts';
+import { Pipeline, readRunConfig } from '../agents/alphazero/pipeline.ts';
+
+export interface SelfplayFlags {
+  game?: string;
+  out?: string;
+  resume?: string;
+  generations?: string;
+  minutes?: string;
+  workers?: string;
+  seed?: string;
+  mode?: string;
+  config?: string;
+  set?: string[];
+  backend?: string;
+}
+
+function readJsonConfig(path: string): Record<string, unknown> {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (e) {
+    throw new UserError(`--config ${path}: cannot read the file (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+  }
+  let v: unknown;
+  try {
+    v = JSON.parse(text);
+  } catch (e) {
+    throw new UserError(`--config ${path}: not valid JSON (${(e as Error).message})`);
+  }
+  if (typeof v !== 'object' || v === null || Array.isArray(v)) throw new UserError(`--config ${path}: expected a JSON object of settings`);
+  return v as Record<string, unknown>;
+}
+
+/** Build the run's config from defaults, the config file and the flags (UserError on anything bad). */
+export function resolveSelfplayConfig(f: SelfplayFlags): AZConfig {
+  const file = f.config ? readJsonConfig(f.config) : {};
+  const game = f.game ?? (typeof file['game'] === 'string' ? file['game'] : undefined) ?? (f.resume ? runGame(f.resume) : DEFAULT_GAME);
+  let cfg = defaultConfig(game);
+  cfg = mergeConfig(cfg, { ...file, game }, f.config ? `--config ${f.config}` : 'config');
+  const flags: Record<string, unknown> = {};
+  const num = (name: string, raw: string | undefined): number | undefined => (raw === undefined ? undefined : (parseField(name, raw) as number));
+  flags['generations'] = num('generations', f.generations);
+  flags['minutes'] = num('minutes', f.minutes);
+  flags['workers'] = num('workers', f.workers);
+  flags['seed'] = num('seed', f.seed);
+  flags['mode'] = f.mode;
+  for (const kv of f.set ?? []) {
+    const eq = kv.indexOf('=');
+    if (eq <= 0) throw new UserError(`--set ${kv}: expected key=value, e.g. --set simulations=100`);
+    const key = kv.slice(0, eq);
+    flags[key] = parseField(key, kv.slice(eq + 1));
+  }
+  return mergeConfig(cfg, flags, 'flags');
+}
+
+function runGame(dir: string): string {
+  try {
+    return readRunConfig(dir).game;
+  } catch {
+    throw new UserError(`--resume ${dir}: not a selfplay run directory (no readable config.json)`);
+  }
+}
+
+function defaultRunDir(c: AZConfig): string {
+  const stamp = new Date().toISOString().replace(/[-:]/g, '').replace(/\..*$/, '').replace('T', '-');
+  return join('runs', `${c.game}-s${c.seed}-${stamp}`);
+}
+
+export async function runSelfplay(f: SelfplayFlags): Promise<void> {
+  const cfg = resolveSelfplayConfig(f);
+  const runDir = f.resume ?? f.out ?? defaultRunDir(cfg);
+  const backend = await initBackend({ backend: f.backend });
+  const events = new PipelineEvents();
+  const pipeline = await Pipeline.create({ runDir, config: cfg, resume: f.resume !== undefined, events, backend });
+  const offLog = attachMetricsLog(events, join(runDir, 'metrics.jsonl'));
+  const offPrint = attachProgressPrinter(events, (line) => process.stdout.write(line + '\n'), pipeline.config.progressInterval);
+  const c = pipeline.config;
+  process.stdout.write(
+    `tengen selfplay: ${c.game}${Object.keys(c.gameParams).length ? ' ' + JSON.stringify(c.gameParams) : ''}, mode ${c.mode}, ${c.arch} ${c.blocks}x${c.filters}, ` +
+      `${c.simulations} simulations, ${c.gamesPerGeneration} games/generation, workers ${c.workers}, seed ${c.seed}, backend ${backend}\n` +
+      `run directory ${runDir}${f.resume ? ` (resumed at generation ${pipeline.state.generation})` : ''}; Ctrl-C stops after the current generation\n`,
+  );
+  let interrupts = 0;
+  const onSigint = (): void => {
+    interrupts++;
+    if (interrupts === 1) {
+      process.stdout.write('stopping after this generation (Ctrl-C again to quit now; the last checkpoint stays resumable)\n');
+      pipeline.requestStop();
+    } else process.exit(130);
+  };
+  process.on('SIGINT', onSigint);
+  try {
+    await pipeline.run();
+  } finally {
+    process.off('SIGINT', onSigint);
+    offPrint();
+    offLog();
+    pipeline.dispose();
+  }
+  process.stdout.write(`done: ${pipeline.state.generation} generations; resume with: tengen selfplay --resume ${runDir}\n`);
+}
+
+export function register(program: Command): void {
+  program
+    .command('selfplay')
+    .description('AlphaGo Zero / AlphaZero self-play training (checkpoints every generation; --resume continues a run)')
+    .option('--game <name>', `game: tictactoe, connect4, othello, gomoku, go (default ${DEFAULT_GAME})`)
+    .option('--out <dir>', 'run directory (default runs/<game>-s<seed>-<time>)')
+    .option('--resume <dir>', 'continue the run in this directory from its last checkpoint')
+    .option('--generations <n>', 'stop after n generations (0: no limit)')
+    .option('--minutes <m>', 'stop after m minutes (checked between generations)')
+    .option('--workers <w>', 'self-play worker threads (0: play in the main thread)')
+    .option('--seed <s>', 'master seed')
+    .option('--mode <mode>', "'zero' (gated, AlphaGo Zero) or 'alphazero' (continual)")
+    .option('--config <file>', 'JSON file of settings (any of: ' + CONFIG_FIELDS.join(', ') + ')')
+    .option('--set <key=value...>', 'override one setting, e.g. --set simulations=100 --set lrSchedule=[{"step":0,"lr":0.01}]')
+    .action(async (opts: SelfplayFlags, cmd: Command) => {
+      const globals = cmd.optsWithGlobals() as { backend?: string };
+      await runSelfplay({ ...opts, backend: globals.backend });
+    });
+}

@@ -1,0 +1,46 @@
+import { describe, expect, it } from 'vitest';
+import { Readable } from 'node:stream';
+import { runBestmove } from '../../src/commands/bestmove.ts';
+import { runArena } from '../../src/commands/arena.ts';
+import { tictactoeFromMoves, tictactoeOptimalMoves } from '../../src/env/solvers/tictactoe.ts';
+import { UserError } from '../../src/util/errors.ts';
+
+describe('tengen bestmove', () => {
+  it('answers each line, reports bad lines on stderr and goes on', async () => {
+    const out: string[] = [];
+    const err: string[] = [];
+    const n = await runBestmove({ game: 'tictactoe', visits: '3000' }, Readable.from(['15\n', '1x\n', '\n', '1524\n']), (s) => out.push(s), (s) => err.push(s));
+    expect(n).toBe(1);
+    expect(out).toHaveLength(2);
+    expect(err.some((e) => /line 2 '1x'.*not a cell/.test(e))).toBe(true);
+    expect(err.some((e) => /pure MCTS/.test(e))).toBe(true);
+    for (const line of out) {
+      const [pos, move] = line.trim().split(' ');
+      // Pure MCTS with 3000 rollouts finds an optimal move in these small positions.
+      expect(tictactoeOptimalMoves(tictactoeFromMoves(pos!))).toContain(Number(move) - 1);
+    }
+  });
+
+  it('reads Connect Four positions in Pons notation', async () => {
+    const out: string[] = [];
+    const err: string[] = [];
+    await runBestmove({ game: 'connect4', visits: '50' }, Readable.from(['4455\n', '8\n']), (s) => out.push(s), (s) => err.push(s));
+    expect(out[0]).toMatch(/^4455 [1-7]\n$/);
+    expect(err.some((e) => /line 2 '8'.*column digit 1\.\.7/.test(e))).toBe(true);
+  });
+});
+
+describe('tengen arena', () => {
+  it('reports W/D/L with a confidence interval', async () => {
+    const out: string[] = [];
+    await runArena({ a: 'solver', b: 'random', game: 'tictactoe', games: '10' }, (s) => out.push(s));
+    const text = out.join('');
+    expect(text).toMatch(/losses 0;/);
+    expect(text).toMatch(/95% CI/);
+  });
+
+  it('rejects unknown agents clearly', async () => {
+    await expect(runArena({ a: 'alphabeta', b: 'random', game: 'tictactoe' })).rejects.toThrow(UserError);
+    await expect(runArena({ a: 'mcts:0', b: 'random', game: 'tictactoe' })).rejects.toThrow(/mcts:N/);
+  });
+});
