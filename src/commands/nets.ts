@@ -17,6 +17,7 @@ import { buildArch, listArchs, type ArchOption } from '../nets/archs.ts';
 import { summarizeModel, formatSummary } from '../nets/summary.ts';
 import { loadModel } from '../nets/io.ts';
 import { exportOnnx } from '../nets/onnx-export.ts';
+import '../vision/archs.ts'; // registers mobilenet, densenet and the U-Net with the arch registry
 
 /** camelCase key commander gives a kebab-case flag. */
 const camel = (s: string): string => s.replace(/-([a-z0-9])/g, (_, c: string) => c.toUpperCase());

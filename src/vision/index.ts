@@ -1,0 +1,21 @@
+/**
+ * The vision module: image classifiers (MobileNetV1, DenseNet), normalisation layers written in tf
+ * ops, the procedural shapes dataset and a COCO-format loader, semantic segmentation (U-Net +
+ * metrics) and compression (int8 quantisation, magnitude pruning, distillation). Detection metrics
+ * live in ./detection/. Importing this module also registers the archs with `tengen nets summary`.
+ */
+import './archs.ts';
+
+export { buildMobileNet, MOBILENET_BLOCKS, type MobileNetConfig } from './mobilenet.ts';
+export { buildDenseNet, DENSENET121_BLOCKS, type DenseNetConfig } from './densenet.ts';
+export { BatchNorm, LayerNorm, type NormOptions } from './normalization.ts';
+export { shapesImage, shapesBatch, SHAPE_CLASSES, type ShapesOptions, type ShapesImage, type ShapesBatch, type ShapeObject, type ShapeClass } from './shapes.ts';
+export {
+  CocoDataset, parseCocoInstances, decodePnm, encodePpm, readImage, segmentationMask, maskToRle, writeShapesCoco,
+  type CocoInstances, type CocoAnnotation, type CocoImageInfo, type CocoCategory, type CocoSample, type DecodedImage,
+} from './coco-loader.ts';
+export { buildUNet, segmentationLoss, predictClasses, ConfusionMatrix, type UNetConfig } from './segmentation.ts';
+export {
+  quantizePerChannel, dequantize, quantizeModelWeights, kernelWeights, magnitudePrune, reapplyMasks, distillationLoss,
+  type QuantizedTensor, type QuantizeReport, type PruneResult,
+} from './compression.ts';
