@@ -10,8 +10,20 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
-const hasTmux = spawnSync('tmux', ['-V']).status === 0;
-if (!hasTmux) console.warn('tmux is not installed: skipping the terminal end-to-end test of tengen play');
+/** tmux is installed and can keep a server and a detached session alive here. */
+function tmuxWorks(): boolean {
+  if (spawnSync('tmux', ['-V']).status !== 0) {
+    console.warn('tmux is not installed: skipping the terminal end-to-end test of tengen play');
+    return false;
+  }
+  const probe = `tengen-probe-${process.pid}`;
+  const started = spawnSync('tmux', ['new-session', '-d', '-s', probe, '-x', '80', '-y', '24', 'sleep 5']).status === 0;
+  const alive = started && spawnSync('tmux', ['capture-pane', '-p', '-t', probe]).status === 0;
+  spawnSync('tmux', ['kill-session', '-t', probe]);
+  if (!alive) console.warn('tmux cannot keep a detached session alive here: skipping the terminal end-to-end test of tengen play');
+  return alive;
+}
+const hasTmux = tmuxWorks();
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
@@ -20,11 +32,23 @@ describe.skipIf(!hasTmux)('tengen play in a terminal', () => {
     const session = `tengen-play-${process.pid}`;
     const saveDir = mkdtempSync(join(tmpdir(), 'tengen-play-'));
     const tsx = join(root, 'node_modules', '.bin', 'tsx');
-    const cmd = `cd ${root} && ${tsx} src/cli.ts play --game tictactoe --visits 200 --save-dir ${saveDir} 2>/dev/null; sleep 30`;
+    const cmd = `cd ${root} && ${tsx} src/cli.ts play --game tictactoe --visits 200 --save-dir ${saveDir} 2>${join(saveDir, 'stderr.txt')}; sleep 30`;
     const tmux = (...args: string[]): string => execFileSync('tmux', args, { encoding: 'utf8' });
     tmux('new-session', '-d', '-s', session, '-x', '100', '-y', '30', cmd);
     try {
-      const screen = (): string => tmux('capture-pane', '-p', '-t', session);
+      const screen = (): string => {
+        try {
+          return tmux('capture-pane', '-p', '-t', session);
+        } catch (e) {
+          let err = '';
+          try {
+            err = readFileSync(join(saveDir, 'stderr.txt'), 'utf8');
+          } catch {
+            // no stderr file yet
+          }
+          throw new Error(`the tmux session ended early: ${(e as Error).message}\ntengen play stderr:\n${err}`);
+        }
+      };
       const deadline = Date.now() + 60_000;
       while (!screen().includes('your move') && Date.now() < deadline) await sleep(200);
       expect(screen()).toContain('tengen play: tictactoe');
@@ -48,7 +72,7 @@ describe.skipIf(!hasTmux)('tengen play in a terminal', () => {
       }
       expect(result).not.toBe('');
       expect(screen()).toContain('Game saved to');
-      const files = readdirSync(saveDir);
+      const files = readdirSync(saveDir).filter((f) => f !== 'stderr.txt');
       expect(files).toHaveLength(1);
       const record = readFileSync(join(saveDir, files[0]!), 'utf8');
       expect(record).toMatch(/# result: /);

@@ -1,0 +1,61 @@
+/**
+ * `tengen match --black "<cmd>" --white "<cmd>" --games N --size 9 --komi 7.5 [--visits N | --time S] --sgf-dir DIR`:
+ * a match between two GTP engines (colours alternate: engine A = --black plays Black in odd games).
+ * --visits N is appended to engine commands that run `tengen gtp` / `cli.ts gtp` without their own
+ * --visits; --time S is sent to both engines as time_settings (S seconds per move).
+ */
+import type { Command } from 'commander';
+import { UserError } from '../util/errors.ts';
+import { runMatch } from '../env/games/go/match.ts';
+
+interface MatchCliOptions {
+  black?: string;
+  white?: string;
+  games: string;
+  size: string;
+  komi: string;
+  visits?: string;
+  time?: string;
+  sgfDir: string;
+}
+
+function num(name: string, v: string, min: number, max: number, int: boolean): number {
+  const x = Number(v);
+  if (!Number.isFinite(x) || x < min || x > max || (int && !Number.isInteger(x))) {
+    throw new UserError(`${name} must be ${int ? 'an integer' : 'a number'} in ${min}..${max}, got '${v}'`);
+  }
+  return x;
+}
+
+function withVisits(cmd: string, visits: number | undefined): string {
+  if (visits === undefined || !/(tengen|cli\.ts)\s+gtp\b/.test(cmd) || /--visits\b/.test(cmd)) return cmd;
+  return `${cmd} --visits ${visits}`;
+}
+
+export function register(program: Command): void {
+  program
+    .command('match')
+    .description('play a match between two GTP Go engines, write SGFs, report win rate and Elo')
+    .requiredOption('--black <cmd>', 'command line of engine A (Black in game 1)')
+    .requiredOption('--white <cmd>', 'command line of engine B (White in game 1)')
+    .option('--games <n>', 'number of games', '10')
+    .option('--size <n>', 'board size 5..19', '9')
+    .option('--komi <k>', 'komi', '7.5')
+    .option('--visits <n>', 'visits per move for tengen gtp engines')
+    .option('--time <s>', 'seconds per move (sent as time_settings)')
+    .option('--sgf-dir <dir>', 'where to write the games', 'match-sgf')
+    .action(async (o: MatchCliOptions) => {
+      if (!o.black?.trim() || !o.white?.trim()) throw new UserError('--black and --white must be engine command lines');
+      const visits = o.visits !== undefined ? num('--visits', o.visits, 1, 1e8, true) : undefined;
+      const s = await runMatch({
+        black: withVisits(o.black, visits),
+        white: withVisits(o.white, visits),
+        games: num('--games', o.games, 1, 100000, true),
+        size: num('--size', o.size, 5, 19, true),
+        komi: num('--komi', o.komi, -1000, 1000, false),
+        timeS: o.time !== undefined ? num('--time', o.time, 0.01, 86400, false) : undefined,
+        sgfDir: o.sgfDir,
+      });
+      void s;
+    });
+}
