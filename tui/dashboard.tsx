@@ -4,7 +4,7 @@
  * the pipeline hands in. Finished log items go to <Static> so they scroll away cheaply.
  */
 import React, { useEffect, useRef, useState } from 'react';
-import { Box, Static, Text, useApp, useInput, useStdout } from 'ink';
+import { Box, Static, Text, useApp, useInput, useStdout, type Key } from 'ink';
 import type { PipelineEvents } from '../src/agents/alphazero/events.ts';
 import { bindModel, emptyModel, type DashboardModel, type LiveGame } from './store.ts';
 import { lineChart, progressBar } from './charts.ts';
@@ -12,10 +12,12 @@ import { lineChart, progressBar } from './charts.ts';
 export interface DashboardControls {
   /** Pause or resume self-play and training; returns the new paused state. */
   togglePause(): boolean;
-  /** Write a checkpoint now. */
-  saveNow(): Promise<void>;
-  /** Save and stop the run. Safe to call more than once. */
+  /** Save the network now; resolves to a line saying where (or nothing). */
+  saveNow(): Promise<string | void>;
+  /** Stop the run after the current generation's checkpoint; resolves when it has stopped. */
   quit(): Promise<void>;
+  /** Second q: stop at once (after a checkpoint being written, if any). Optional. */
+  quitNow?(): void;
 }
 
 export interface DashboardProps {
@@ -119,14 +121,23 @@ export function Dashboard(props: DashboardProps): React.JSX.Element {
   const live = [...m.live.values()].sort((a, b) => a.gameIndex - b.gameIndex);
   const focusIdx = live.length ? ((focus % live.length) + live.length) % live.length : 0;
 
-  useInput((input, key) => {
+  useInput((raw, key) => {
+    // Keys typed while the run was busy arrive together ('sq'): handle each one.
+    const plain = !key.ctrl && !key.meta && raw.length > 1 && /^[ -~]+$/.test(raw);
+    for (const input of plain ? [...raw] : [raw]) onKey(input, key);
+  });
+
+  const onKey = (input: string, key: Key): void => {
     if (input === 'q' || (key.ctrl && input === 'c')) {
       if (quitting.current) {
-        setStatus('still saving, the run stops as soon as the checkpoint is written');
+        if (controls.quitNow) {
+          setStatus('quitting now; the run resumes from its last checkpoint');
+          controls.quitNow();
+        } else setStatus('still saving, the run stops as soon as the checkpoint is written');
         return;
       }
       quitting.current = true;
-      setStatus('saving checkpoint and quitting...');
+      setStatus(controls.quitNow ? 'stopping after this generation (q again: quit now, resume from the last checkpoint)' : 'saving checkpoint and quitting...');
       dirty.current = true;
       void controls.quit().then(
         () => exit(),
@@ -143,9 +154,9 @@ export function Dashboard(props: DashboardProps): React.JSX.Element {
       m.paused = paused;
       setStatus(paused ? 'paused (space resumes)' : 'resumed');
     } else if (input === 's') {
-      setStatus('saving checkpoint...');
+      setStatus('saving...');
       void controls.saveNow().then(
-        () => setStatus('checkpoint saved'),
+        (where) => setStatus(where ? where : 'checkpoint saved'),
         (e: unknown) => setStatus(`save failed: ${(e as Error).message}`),
       );
     } else if (key.rightArrow || key.downArrow || key.tab) {
@@ -154,7 +165,7 @@ export function Dashboard(props: DashboardProps): React.JSX.Element {
       setFocus((f) => f - 1);
     }
     dirty.current = true;
-  });
+  };
 
   const chartW = Math.max(24, Math.floor((width - 4) / 2));
   const genFrac = m.gamesPerGen > 0 ? m.gamesThisGen / m.gamesPerGen : 0;
@@ -217,7 +228,7 @@ export function Dashboard(props: DashboardProps): React.JSX.Element {
       </Box>
       {m.lastResult ? <Text dimColor>{m.lastResult}</Text> : null}
       <Text>
-        <Text dimColor>keys: space pause/resume, arrows/tab switch game, s save, q save and quit</Text>
+        <Text dimColor>keys: space pause, arrows/tab game, s save net, q stop after this gen (qq: now)</Text>
         {status ? <Text color="yellow"> | {status}</Text> : null}
       </Text>
     </Box>

@@ -15,6 +15,8 @@ import { initBackend } from '../nets/backend.ts';
 import { CONFIG_FIELDS, DEFAULT_GAME, defaultConfig, mergeConfig, parseField, type AZConfig } from '../agents/alphazero/config.ts';
 import { PipelineEvents, attachMetricsLog, attachProgressPrinter } from '../agents/alphazero/events.ts';
 import { Pipeline, readRunConfig } from '../agents/alphazero/pipeline.ts';
+import { makeGame } from '../env/games/index.ts';
+import type { Game } from '../env/games/game.ts';
 
 export interface SelfplayFlags {
   game?: string;
@@ -28,6 +30,8 @@ export interface SelfplayFlags {
   config?: string;
   set?: string[];
   backend?: string;
+  /** Live dashboard: true/false from --tui/--no-tui; undefined = when stdout is a terminal. */
+  tui?: boolean;
 }
 
 function readJsonConfig(path: string): Record<string, unknown> {
@@ -89,20 +93,32 @@ export async function runSelfplay(f: SelfplayFlags): Promise<void> {
   const events = new PipelineEvents();
   const pipeline = await Pipeline.create({ runDir, config: cfg, resume: f.resume !== undefined, events, backend });
   const offLog = attachMetricsLog(events, join(runDir, 'metrics.jsonl'));
-  const offPrint = attachProgressPrinter(events, (line) => process.stdout.write(line + '\n'), pipeline.config.progressInterval);
   const c = pipeline.config;
-  process.stdout.write(
+  const header =
     `tengen selfplay: ${c.game}${Object.keys(c.gameParams).length ? ' ' + JSON.stringify(c.gameParams) : ''}, mode ${c.mode}, ${c.arch} ${c.blocks}x${c.filters}, ` +
-      `${c.simulations} simulations, ${c.gamesPerGeneration} games/generation, workers ${c.workers}, seed ${c.seed}, backend ${backend}\n` +
-      `run directory ${runDir}${f.resume ? ` (resumed at generation ${pipeline.state.generation})` : ''}; Ctrl-C stops after the current generation\n`,
-  );
+    `${c.simulations} simulations, ${c.gamesPerGeneration} games/generation, workers ${c.workers}, seed ${c.seed}, backend ${backend}\n` +
+    `run directory ${runDir}${f.resume ? ` (resumed at generation ${pipeline.state.generation})` : ''}`;
+  const tui = f.tui ?? (process.stdout.isTTY === true && process.stdin.isTTY === true);
+  try {
+    if (tui) await runWithDashboard(pipeline, events, header);
+    else await runWithProgressLines(pipeline, events, header);
+  } finally {
+    offLog();
+    pipeline.dispose();
+  }
+  process.stdout.write(`done: ${pipeline.state.generation} generations; resume with: tengen selfplay --resume ${runDir}\n`);
+}
+
+async function runWithProgressLines(pipeline: Pipeline, events: PipelineEvents, header: string): Promise<void> {
+  const offPrint = attachProgressPrinter(events, (line) => process.stdout.write(line + '\n'), pipeline.config.progressInterval);
+  process.stdout.write(`${header}; Ctrl-C stops after the current generation\n`);
   let interrupts = 0;
   const onSigint = (): void => {
     interrupts++;
     if (interrupts === 1) {
       process.stdout.write('stopping after this generation (Ctrl-C again to quit now; the last checkpoint stays resumable)\n');
       pipeline.requestStop();
-    } else process.exit(130);
+    } else quitNow(pipeline);
   };
   process.on('SIGINT', onSigint);
   try {
@@ -110,10 +126,60 @@ export async function runSelfplay(f: SelfplayFlags): Promise<void> {
   } finally {
     process.off('SIGINT', onSigint);
     offPrint();
-    offLog();
-    pipeline.dispose();
   }
-  process.stdout.write(`done: ${pipeline.state.generation} generations; resume with: tengen selfplay --resume ${runDir}\n`);
+}
+
+/** Leave at once, but never while a checkpoint is being written (it would still be intact: writes are atomic). */
+function quitNow(pipeline: Pipeline): void {
+  void pipeline.checkpointWritten().then(() => {
+    process.stdout.write(`\nquit; resume with: tengen selfplay --resume ${pipeline.runDir} (from generation ${pipeline.state.generation})\n`);
+    process.exit(130);
+  });
+}
+
+/** A readable board after a game's moves, replayed on a fresh state. */
+export function boardRenderer(game: Game): (moves: readonly string[]) => string {
+  return (moves) => {
+    const st = game.newInitialState();
+    for (const mv of moves) st.applyAction(st.stringToAction(mv));
+    return st.toString();
+  };
+}
+
+async function runWithDashboard(pipeline: Pipeline, events: PipelineEvents, header: string): Promise<void> {
+  const React = await import('react');
+  const { render } = await import('ink');
+  const { Dashboard } = await import('../../tui/dashboard.tsx');
+  process.stdout.write(header + '\n');
+  const c = pipeline.config;
+  const renderBoard = boardRenderer(makeGame(c.game, c.gameParams));
+  let stopped: Promise<void> | null = null;
+  let runDone: () => void = () => {};
+  const finished = new Promise<void>((r) => (runDone = r));
+  const controls = {
+    togglePause: (): boolean => {
+      pipeline.setPaused(!pipeline.paused);
+      return pipeline.paused;
+    },
+    saveNow: async (): Promise<string> => `saved the network to ${await pipeline.saveSnapshot()} (the resumable checkpoint is written every generation)`,
+    quit: (): Promise<void> => {
+      pipeline.requestStop();
+      pipeline.setPaused(false);
+      return (stopped ??= finished);
+    },
+    quitNow: (): void => {
+      app.unmount();
+      quitNow(pipeline);
+    },
+  };
+  const app = render(React.createElement(Dashboard, { events, controls, renderBoard }), { exitOnCtrlC: false });
+  try {
+    await pipeline.run();
+  } finally {
+    runDone();
+    app.unmount();
+    await app.waitUntilExit().catch(() => undefined);
+  }
 }
 
 export function register(program: Command): void {
@@ -130,6 +196,8 @@ export function register(program: Command): void {
     .option('--mode <mode>', "'zero' (gated, AlphaGo Zero) or 'alphazero' (continual)")
     .option('--config <file>', 'JSON file of settings (any of: ' + CONFIG_FIELDS.join(', ') + ')')
     .option('--set <key=value...>', 'override one setting, e.g. --set simulations=100 --set lrSchedule=[{"step":0,"lr":0.01}]')
+    .option('--tui', 'live dashboard (the default when run in a terminal)')
+    .option('--no-tui', 'plain progress lines instead of the dashboard')
     .action(async (opts: SelfplayFlags, cmd: Command) => {
       const globals = cmd.optsWithGlobals() as { backend?: string };
       await runSelfplay({ ...opts, backend: globals.backend });

@@ -94,6 +94,24 @@ describe('self-play dashboard', () => {
     ui.unmount();
   });
 
+  it('keys typed while the run was busy arrive together and each one still counts; a second q quits now', async () => {
+    const events = new PipelineEvents();
+    const c = { ...controls(), quit: vi.fn(() => new Promise<void>(() => {})), quitNow: vi.fn(() => {}) };
+    const ui = render(<Dashboard events={events} controls={c} renderBoard={renderBoard} maxFps={50} />);
+    startRun(events);
+    await tick();
+    ui.stdin.write('sq');
+    await tick();
+    expect(c.saveNow).toHaveBeenCalledTimes(1);
+    expect(c.quit).toHaveBeenCalledTimes(1);
+    expect(c.quitNow).not.toHaveBeenCalled();
+    ui.stdin.write('q');
+    await tick();
+    expect(c.quitNow).toHaveBeenCalledTimes(1);
+    expect(ui.lastFrame()).toContain('quitting now');
+    ui.unmount();
+  });
+
   it('fits the key figures in an 80-column frame', async () => {
     const events = new PipelineEvents();
     const ui = render(<Dashboard events={events} controls={controls()} renderBoard={renderBoard} maxFps={50} />);

@@ -6,6 +6,7 @@
 import { EventEmitter } from 'node:events';
 import { appendFileSync, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
+import type { MoveCandidate } from './selfplay.ts';
 
 export interface GameEndInfo {
   generation: number;
@@ -24,7 +25,7 @@ export interface PipelineEventMap {
   'run:start': { runDir: string; game: string; mode: string; resumedFrom: number | null; config: Record<string, unknown> };
   'generation:start': { generation: number; bestGeneration: number };
   'game:start': { generation: number; gameIndex: number; worker: number };
-  'game:move': { generation: number; gameIndex: number; move: string; moveNumber: number; rootValue: number };
+  'game:move': { generation: number; gameIndex: number; move: string; moveNumber: number; rootValue: number; candidates?: MoveCandidate[] };
   'game:end': GameEndInfo;
   'selfplay:done': { generation: number; games: number; positions: number; seconds: number; gamesPerSec: number; positionsPerSec: number; avgLength: number; resigned: number; p0Wins: number; p1Wins: number; draws: number };
   'worker:stats': { worker: number; games: number; positions: number; evals: number; evalsPerSec: number; avgBatch: number };
@@ -66,6 +67,11 @@ export class PipelineEvents {
       return [n, h] as const;
     });
     return () => handlers.forEach(([n, h]) => this.em.off(n, h));
+  }
+
+  /** Listeners on one event (the pipeline streams live moves from workers only when someone listens). */
+  listenerCount(name: PipelineEventName): number {
+    return this.em.listenerCount(name);
   }
 
   emit<K extends PipelineEventName>(name: K, e: PipelineEventMap[K]): void {

@@ -119,6 +119,47 @@ export class Pipeline {
     this.stopRequested = true;
   }
 
+  private pauseGate: { promise: Promise<void>; release: () => void } | null = null;
+  private checkpointing: Promise<void> | null = null;
+
+  /** True while self-play and training are held by setPaused(true). */
+  get paused(): boolean {
+    return this.pauseGate !== null;
+  }
+
+  /**
+   * Hold self-play (before each game's next search, in workers too) and training (before the next
+   * step), or release them. An evaluation match already running plays on.
+   */
+  setPaused(paused: boolean): void {
+    if (paused && !this.pauseGate) {
+      let release = (): void => {};
+      const promise = new Promise<void>((r) => (release = r));
+      this.pauseGate = { promise, release };
+    } else if (!paused && this.pauseGate) {
+      this.pauseGate.release();
+      this.pauseGate = null;
+    }
+    this.runner?.setPaused(paused);
+  }
+
+  /** Resolves when no checkpoint is being written (at once if none is). */
+  async checkpointWritten(): Promise<void> {
+    while (this.checkpointing) await this.checkpointing;
+  }
+
+  /**
+   * Save the network being trained now, mid-generation, as models/snapshot-<generation>-<step>
+   * (a model directory `tengen play --model` and `bestmove` read). The resumable checkpoint is
+   * still the one written at the end of every generation. Returns the directory.
+   */
+  async saveSnapshot(): Promise<string> {
+    const c = this.config;
+    const dir = join(this.runDir, 'models', `snapshot-${generationName(this.state.generation)}-step${this.trainer.step}`);
+    await saveNet(dir, this.spec, this.current, { generation: this.state.generation, trainStep: this.trainer.step, game: c.game, gameParams: c.gameParams });
+    return dir;
+  }
+
   private selfPlayModel(): tf.LayersModel {
     return this.config.mode === 'zero' ? this.best : this.current;
   }
@@ -186,10 +227,11 @@ export class Pipeline {
     const indices = Array.from({ length: c.gamesPerGeneration }, (_, k) => this.state.totalGames + k);
     const ts = performance.now();
     const { games, stats } = await runner.play(
-      { generation: g, indices, settings: this.settings(), runSeed: c.seed, concurrency: c.concurrentGames },
+      { generation: g, indices, settings: this.settings(), runSeed: c.seed, concurrency: c.concurrentGames, live: this.events.listenerCount('game:move') > 0 },
       {
-        onStart: (gameIndex) => this.events.emit('game:start', { generation: g, gameIndex, worker: 0 }),
-        onMove: (gameIndex, moveNumber, move, rootValue) => this.events.emit('game:move', { generation: g, gameIndex, move, moveNumber, rootValue }),
+        onStart: (gameIndex) => this.events.emit('game:start', { generation: g, gameIndex, worker: c.workers > 0 ? gameIndex % c.workers : 0 }),
+        onMove: (gameIndex, moveNumber, move, rootValue, candidates) => this.events.emit('game:move', { generation: g, gameIndex, move, moveNumber, rootValue, candidates }),
+        beforeMove: () => this.pauseGate?.promise,
         onEnd: (pg) => this.events.emit('game:end', { generation: g, gameIndex: pg.gameIndex, worker: 0, moves: pg.moveStrings, returns: pg.returns, resigned: pg.resigned, resignDisabled: pg.resignDisabled, length: pg.moves.length }),
       },
     );
@@ -223,6 +265,9 @@ export class Pipeline {
       let pl = 0;
       let ent = 0;
       for (let k = 0; k < steps; k++) {
+        if (this.pauseGate) await this.pauseGate.promise;
+        // Let timers, worker messages and the terminal UI run between steps (a step is milliseconds or more).
+        await new Promise<void>((r) => setImmediate(r));
         const batch = this.buffer.sample(c.batchSize, this.rng, this.syms);
         const st = this.trainer.trainStep(batch);
         samples += batch.n;
@@ -266,15 +311,27 @@ export class Pipeline {
 
     // --- checkpoint ---
     const tc = performance.now();
-    this.state.generation = g;
-    this.state.elapsedSec = elapsed0 + (performance.now() - t0) / 1000;
-    await saveNet(join(this.runDir, 'models', generationName(g)), this.spec, this.current, { generation: g, game: c.game, gameParams: c.gameParams });
-    const dir = await saveCheckpoint(this.runDir, { format: 'tengen-az-checkpoint-1', ...this.state, rng: this.rng.getState(), elo: this.elo.toJSON(), config: c }, this.spec, this.current, this.best, await this.trainer.getState(), this.buffer);
-    this.events.emit('checkpoint', { generation: g, dir, seconds: (performance.now() - tc) / 1000 });
+    let done = (): void => {};
+    this.checkpointing = new Promise<void>((r) => (done = r));
+    try {
+      await this.writeCheckpoint(g, elapsed0, t0);
+    } finally {
+      this.checkpointing = null;
+      done();
+    }
+    this.events.emit('checkpoint', { generation: g, dir: join(this.runDir, 'checkpoint'), seconds: (performance.now() - tc) / 1000 });
     this.events.emit('generation:end', {
       generation: g, bestGeneration: this.state.bestGeneration, seconds: (performance.now() - tg) / 1000, totalGames: this.state.totalGames,
       totalPositions: this.state.totalPositions, trainSteps: this.state.trainStep, elo: this.elo.has(g) ? this.elo.ratingOf(g) : elo,
     });
+  }
+
+  private async writeCheckpoint(g: number, elapsed0: number, t0: number): Promise<void> {
+    const c = this.config;
+    this.state.generation = g;
+    this.state.elapsedSec = elapsed0 + (performance.now() - t0) / 1000;
+    await saveNet(join(this.runDir, 'models', generationName(g)), this.spec, this.current, { generation: g, game: c.game, gameParams: c.gameParams });
+    await saveCheckpoint(this.runDir, { format: 'tengen-az-checkpoint-1', ...this.state, rng: this.rng.getState(), elo: this.elo.toJSON(), config: c }, this.spec, this.current, this.best, await this.trainer.getState(), this.buffer);
   }
 
   private updateResign(games: PlayedGame[]): void {

@@ -10,7 +10,7 @@ import { createRequire } from 'node:module';
 import { pathToFileURL } from 'node:url';
 import type { Evaluator, Game } from '../../env/games/game.ts';
 import type { NetSpec, WeightBlob } from './net.ts';
-import { playSelfPlayGames, type GameHooks, type PlayedGame, type SelfPlaySettings } from './selfplay.ts';
+import { playSelfPlayGames, type GameHooks, type MoveCandidate, type PlayedGame, type SelfPlaySettings } from './selfplay.ts';
 
 export interface WorkerInit {
   game: string;
@@ -21,12 +21,16 @@ export interface WorkerInit {
 
 export type WorkerRequest =
   | { type: 'weights'; shapes: number[][]; data: ArrayBuffer }
-  | { type: 'play'; generation: number; indices: number[]; settings: SelfPlaySettings; runSeed: number; concurrency: number }
+  | { type: 'play'; generation: number; indices: number[]; settings: SelfPlaySettings; runSeed: number; concurrency: number; live?: boolean }
+  /** Handled at once, not queued behind a running 'play': games wait before their next search. */
+  | { type: 'pause'; paused: boolean }
   | { type: 'close' };
 
 export type WorkerReply =
   | { type: 'ready' }
   | { type: 'game'; game: PlayedGame }
+  | { type: 'start'; gameIndex: number }
+  | { type: 'move'; gameIndex: number; moveNumber: number; move: string; rootValue: number; candidates: MoveCandidate[] }
   | { type: 'done'; evals: number; batches: number; seconds: number }
   | { type: 'error'; message: string };
 
@@ -45,12 +49,17 @@ export interface PlayRequest {
   settings: SelfPlaySettings;
   runSeed: number;
   concurrency: number;
+  /** Stream game starts and moves (for a live display); otherwise only finished games come back. */
+  live?: boolean;
 }
 
 export interface SelfPlayRunner {
   /** Send new weights (workers rebuild nothing, they copy the values into their model). */
   setWeights(blob: WeightBlob): Promise<void>;
+  /** Play the games. In this thread `hooks.beforeMove` pauses or aborts; workers obey setPaused and close. */
   play(req: PlayRequest, hooks: GameHooks): Promise<{ games: PlayedGame[]; stats: WorkerStat[] }>;
+  /** Hold (or release) every game before its next search. */
+  setPaused(paused: boolean): void;
   close(): Promise<void>;
 }
 
@@ -60,6 +69,10 @@ export class InThreadRunner implements SelfPlayRunner {
     private readonly game: Game,
     private readonly evaluator: Evaluator,
   ) {}
+
+  setPaused(): void {
+    // In this thread the pipeline's beforeMove hook holds the games.
+  }
 
   async setWeights(): Promise<void> {
     // The caller's model is the self-play model itself.
@@ -146,6 +159,16 @@ export class WorkerRunner implements SelfPlayRunner {
     }
   }
 
+  setPaused(paused: boolean): void {
+    for (const s of this.slots) {
+      try {
+        s.worker.postMessage({ type: 'pause', paused } satisfies WorkerRequest);
+      } catch {
+        // a worker that already exited has nothing to pause
+      }
+    }
+  }
+
   async play(req: PlayRequest, hooks: GameHooks): Promise<{ games: PlayedGame[]; stats: WorkerStat[] }> {
     const W = this.slots.length;
     const parts: number[][] = Array.from({ length: W }, () => []);
@@ -166,6 +189,10 @@ export class WorkerRunner implements SelfPlayRunner {
                 positions += m.game.positions.length;
                 games.push(m.game);
                 hooks.onEnd?.(m.game);
+              } else if (m.type === 'start') {
+                hooks.onStart?.(m.gameIndex);
+              } else if (m.type === 'move') {
+                hooks.onMove?.(m.gameIndex, m.moveNumber, m.move, m.rootValue, m.candidates);
               } else if (m.type === 'done') {
                 stats.push({ worker: w, games: n, positions, evals: m.evals, evalsPerSec: m.evals / Math.max(m.seconds, 1e-9), avgBatch: m.batches ? m.evals / m.batches : 0 });
                 resolve();

@@ -55,11 +55,26 @@ export function gameSeed(runSeed: number, generation: number, gameIndex: number)
   return `selfplay:${runSeed}:${generation}:${gameIndex}`;
 }
 
+/** The search's leading moves after a self-play move, for live displays. */
+export interface MoveCandidate {
+  move: string;
+  visits: number;
+  /** Share of the root's visits, 0..1. */
+  share: number;
+  /** Mean value for the player to move, -1..1. */
+  q: number;
+}
+
 export interface GameHooks {
   onStart?(gameIndex: number): void;
-  onMove?(gameIndex: number, moveNumber: number, move: string, rootValue: number): void;
+  onMove?(gameIndex: number, moveNumber: number, move: string, rootValue: number, candidates: MoveCandidate[]): void;
   onEnd?(g: PlayedGame): void;
+  /** Called before every search; a returned promise (a pause) is awaited, a throw (an abort) ends the game. */
+  beforeMove?(): Promise<void> | void;
 }
+
+/** How many candidates onMove reports. */
+const LIVE_CANDIDATES = 5;
 
 /** Play one self-play game to the end (or to a resignation). */
 export async function playSelfPlayGame(
@@ -95,6 +110,8 @@ export async function playSelfPlayGame(
   hooks.onStart?.(gameIndex);
   for (let ply = 0; !state.isTerminal(); ply++) {
     if (ply > game.maxGameLength * 2 + 16) throw new Error(`${game.name}: self-play game ${gameIndex} did not end after ${ply} moves`);
+    const wait = hooks.beforeMove?.();
+    if (wait) await wait;
     const p = state.currentPlayer() as Player;
     const r = await mcts.search(state, { visits: s.simulations });
     if (r.rootValue < minValue[p]) minValue[p] = r.rootValue;
@@ -106,11 +123,14 @@ export async function playSelfPlayGame(
     positions.push({ obs: state.observation(p), pi: Float32Array.from(r.policy), player: p });
     const a = selectAction(r, temperatureFor(ply, s.temperatureMoves), rng);
     const name = state.actionToString(a);
+    const candidates: MoveCandidate[] = hooks.onMove
+      ? r.candidates.slice(0, LIVE_CANDIDATES).map((c) => ({ move: state.actionToString(c.action), visits: c.visits, share: r.totalVisits > 0 ? c.visits / r.totalVisits : 0, q: c.q }))
+      : [];
     state.applyAction(a);
     mcts.advance(a);
     moves.push(a);
     moveStrings.push(name);
-    hooks.onMove?.(gameIndex, ply + 1, name, r.rootValue);
+    hooks.onMove?.(gameIndex, ply + 1, name, r.rootValue, candidates);
   }
   if (!resigned) returns = state.returns();
   const g: PlayedGame = { generation, gameIndex, moves, moveStrings, positions, returns, resigned, resignDisabled, minValue, final: state.serialize() };

@@ -22,7 +22,23 @@ async function main(): Promise<void> {
   const evaluator = new NetEvaluator(game, model);
   const send = (m: WorkerReply): void => port.postMessage(m);
   let queue = Promise.resolve();
+  // Pause is handled at once (a 'play' may be running): games wait before their next search.
+  let resume: Promise<void> | null = null;
+  let release: (() => void) | null = null;
+  const setPaused = (paused: boolean): void => {
+    if (paused && !resume) resume = new Promise<void>((r) => (release = r));
+    else if (!paused && release) {
+      release();
+      resume = null;
+      release = null;
+    }
+  };
   port.on('message', (m: WorkerRequest) => {
+    if (m.type === 'pause') {
+      setPaused(m.paused);
+      return;
+    }
+    if (m.type === 'close') setPaused(false); // let a paused 'play' finish so the close behind it runs
     queue = queue.then(async () => {
       try {
         if (m.type === 'weights') {
@@ -31,6 +47,13 @@ async function main(): Promise<void> {
           const t0 = performance.now();
           const { stats } = await playSelfPlayGames(game, evaluator, m.settings, m.runSeed, m.generation, m.indices, m.concurrency, {
             onEnd: (g) => send({ type: 'game', game: g }),
+            beforeMove: () => resume ?? undefined,
+            ...(m.live
+              ? {
+                  onStart: (gameIndex: number) => send({ type: 'start', gameIndex }),
+                  onMove: (gameIndex, moveNumber, move, rootValue, candidates) => send({ type: 'move', gameIndex, moveNumber, move, rootValue, candidates }),
+                }
+              : {}),
           });
           send({ type: 'done', evals: stats.positionsEvaluated, batches: stats.evaluatorBatches, seconds: (performance.now() - t0) / 1000 });
         } else if (m.type === 'close') {

@@ -108,4 +108,38 @@ describe('AlphaZero pipeline (tiny tic-tac-toe)', () => {
     }
     expect(runs[1]).toBe(runs[0]);
   });
+
+  for (const workers of [0, 1]) {
+    it(`pause holds self-play (${workers ? 'in a worker' : 'in this thread'}) until resumed, streams live moves, and a snapshot saves a loadable net`, async () => {
+      await initBackend({ backend: 'cpu', quiet: true });
+      const dir = tmp();
+      const events = new PipelineEvents();
+      const p = await Pipeline.create({ runDir: dir, config: tinyConfig({ generations: 1, workers, evalGames: 0, strengthGames: 0 }), events, backend: 'cpu' });
+      let moves = 0;
+      let withCandidates = 0;
+      events.on('game:move', (e) => {
+        moves++;
+        if (e.candidates && e.candidates.length > 0 && e.candidates[0]!.share > 0) withCandidates++;
+        if (moves === 3) p.setPaused(true);
+      });
+      const run = p.run();
+      const deadline = Date.now() + 20_000;
+      while (moves < 3 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+      expect(p.paused).toBe(true);
+      await new Promise((r) => setTimeout(r, 400));
+      const held = moves;
+      await new Promise((r) => setTimeout(r, 400));
+      // Games already past the check may land one move each; then nothing moves while paused.
+      expect(moves).toBe(held);
+      expect(p.state.generation).toBe(0);
+      p.setPaused(false);
+      await run;
+      expect(p.state.generation).toBe(1);
+      expect(moves).toBeGreaterThan(held);
+      expect(withCandidates).toBe(moves);
+      const snap = await p.saveSnapshot();
+      expect(existsSync(join(snap, 'model.json'))).toBe(true);
+      p.dispose();
+    });
+  }
 });
