@@ -4,14 +4,42 @@
  * script) it reads one move per line from stdin and prints the board after each move.
  */
 import { createInterface } from 'node:readline';
-import { join } from 'node:path';
+import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { Command } from 'commander';
 import React from 'react';
 import { makeGame, listGames } from '../env/games/index.ts';
-import type { Player, State } from '../env/games/game.ts';
+import type { Game, Player, State } from '../env/games/game.ts';
 import { UserError } from '../util/errors.ts';
 import { writeFileAtomic } from '../util/fs.ts';
 import { mctsAgent, type PlayAgent } from '../../tui/play-agent.ts';
+
+/** Nets that ship with tengen: models/<game>/ at the package root. */
+export const SHIPPED_MODELS = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'models');
+
+/**
+ * The agent for a net: PUCT search guided by the net's policy and value. `dir` may be a net
+ * directory, a selfplay run directory (its best net) or a checkpoint.
+ */
+export async function netPlayAgent(game: Game, state: State, dir: string, visits: number, timeMs: number | undefined, backend?: string): Promise<PlayAgent> {
+  const { initBackend } = await import('../nets/backend.ts');
+  const { NetEvaluator } = await import('../nets/evaluator.ts');
+  const { findNetDir, loadNet } = await import('../agents/alphazero/net.ts');
+  const { checkNetFits } = await import('../agents/alphazero/agent-spec.ts');
+  const found = findNetDir(dir);
+  if (found === null) throw new UserError(`--model ${dir}: no net there (expected model.json in it, or a selfplay run directory with checkpoint/best)`);
+  await initBackend({ backend, quiet: true });
+  const net = await loadNet(found);
+  checkNetFits(net.spec.inputShape, net.spec.numActions, game, found);
+  const evaluator = new NetEvaluator(game, net.model);
+  return mctsAgent(state, {
+    visits,
+    timeMs,
+    name: `PUCT ${timeMs ? `${timeMs / 1000} s` : `${visits} visits`} + net ${dir}`,
+    mcts: { evaluator, batchSize: 8, virtualLoss: 3 },
+  });
+}
 
 interface PlayOptions {
   game: string;
@@ -56,6 +84,7 @@ async function plainMode(state: State, agent: PlayAgent, human: Player, save: (s
   const out = (s: string): boolean => process.stdout.write(s + '\n');
   const rl = createInterface({ input: process.stdin, terminal: false });
   const lines = rl[Symbol.asyncIterator]();
+  out(`${state.game.name}: you play ${human === 0 ? 'first' : 'second'} against ${agent.name}; one move per line ('quit' stops)`);
   out(state.toString());
   while (!state.isTerminal()) {
     if (state.currentPlayer() !== human) {
@@ -99,16 +128,20 @@ export function register(program: Command): void {
     .option('--color <side>', 'your side: first|second (black|white, x|o)', 'first')
     .option('--size <n>', 'board size for games that have one (go, gomoku, othello)')
     .option('--save-dir <dir>', 'where finished games are saved', 'runs/play')
-    .action(async (o: PlayOptions) => {
+    .action(async (o: PlayOptions, cmd: Command) => {
+      const backend = (cmd.optsWithGlobals() as { backend?: string }).backend;
       const params = o.size !== undefined ? { size: positiveInt('--size', o.size) } : {};
       const game = makeGame(o.game, params);
       const human = parseColor(o.color);
       const visits = positiveInt('--visits', o.visits);
       const timeMs = o.time !== undefined ? Number(o.time) * 1000 : undefined;
       if (timeMs !== undefined && !(timeMs > 0)) throw new UserError(`--time must be a positive number of seconds, got '${o.time}'`);
-      if (o.model !== undefined) throw new UserError('--model: loading trained nets into play is not wired yet; omit it to play pure MCTS');
       const state = game.newInitialState();
-      const agent = mctsAgent(state, { visits, timeMs, name: `MCTS ${timeMs ? `${o.time} s` : `${visits} visits`} (random rollouts)` });
+      const shipped = join(SHIPPED_MODELS, game.name);
+      let agent: PlayAgent;
+      if (o.model !== undefined) agent = await netPlayAgent(game, state, o.model, visits, timeMs, backend);
+      else if (existsSync(join(shipped, 'model.json')) && o.size === undefined) agent = await netPlayAgent(game, state, shipped, visits, timeMs, backend);
+      else agent = mctsAgent(state, { visits, timeMs, name: `MCTS ${timeMs ? `${o.time} s` : `${visits} visits`} (random rollouts)` });
       const save = (s: State, r: string): string => saveMoveList(o.saveDir, s, r);
       if (!process.stdin.isTTY || !process.stdout.isTTY) return plainMode(state, agent, human, save);
       const { render } = await import('ink');

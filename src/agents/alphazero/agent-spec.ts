@@ -5,7 +5,6 @@
  *   mcts:N          pure UCT MCTS with N random-rollout simulations per move
  *   solver          the perfect player (tic-tac-toe, Connect Four)
  *   random          uniformly random legal moves
- *   gtp:"cmd"       an external Go engine over GTP (not available yet: needs src/env/games/go/gtp.ts)
  */
 import type { Game, State } from '../../env/games/game.ts';
 import { NetEvaluator } from '../../nets/evaluator.ts';
@@ -50,9 +49,9 @@ export async function parseAgent(spec: string, game: Game, o: AgentSpecOptions):
       };
     }
     case 'gtp':
-      throw new UserError(`agent '${spec}': GTP engines are not supported yet (needs the Go GTP client); use checkpoint:, mcts:N, solver or random`);
+      throw new UserError(`agent '${spec}': arena does not drive GTP engines; play them with tengen match --black ... --white ... (Go)`);
     default:
-      throw new UserError(`unknown agent '${spec}'; expected checkpoint:DIR, mcts:N, solver, random or gtp:"cmd"`);
+      throw new UserError(`unknown agent '${spec}'; expected checkpoint:DIR, mcts:N, solver or random`);
   }
 }
 

@@ -1,5 +1,5 @@
 /**
- * The games the pipeline knows: the built-in registry, plus Go once src/env/games/go registers
- * itself (import it here when it lands, so that `--game go` resolves).
+ * The games the pipeline knows: the built-in registry, which registers Go itself
+ * (src/env/games/go/register.ts), so `--game go` resolves everywhere, worker threads included.
  */
 export { makeGame } from '../../env/games/index.ts';

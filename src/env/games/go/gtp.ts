@@ -9,7 +9,7 @@
  * "info move D4 visits 120 winrate 5231 prior 100 order 0 pv D4 E5" lines, which Sabaki reads.
  */
 import { UserError } from '../../../util/errors.ts';
-import type { Player } from '../game.ts';
+import type { Evaluator, Game, Player } from '../game.ts';
 import { MCTS } from '../../../mcts/index.ts';
 import { GoGame, GoState, fixedHandicap, maxHandicap, parseVertex } from './rules.ts';
 import type { GoParams } from './rules.ts';
@@ -38,13 +38,25 @@ export interface MovePlayer {
 export class MctsPlayer implements MovePlayer {
   private mcts: MCTS | null = null;
   private gameKey = '';
-  /** resignThreshold: resign below this root value; null never resigns. */
-  constructor(private readonly seed = 0, private readonly resignThreshold: number | null = -0.9) {}
+  /**
+   * resignThreshold: resign below this root value; null never resigns. evaluatorFor: a policy-value
+   * evaluator for the game (PUCT with a net); without it, UCT with random rollouts. It may throw
+   * (a net made for another board size): genmove then fails with that message.
+   */
+  constructor(
+    private readonly seed = 0,
+    private readonly resignThreshold: number | null = -0.9,
+    private readonly evaluatorFor?: (game: Game) => Evaluator,
+  ) {}
 
   async genmove(state: GoState, opts: GenmoveOptions): Promise<{ action: number; resign?: boolean; analysis?: Candidate[] }> {
     const key = JSON.stringify(state.game.params);
     if (!this.mcts || key !== this.gameKey) {
-      this.mcts = new MCTS(state.game, { seed: this.seed, replay: 'clone', solver: false, reuseTree: false, resignThreshold: this.resignThreshold ?? undefined });
+      const evaluator = this.evaluatorFor?.(state.game);
+      this.mcts = new MCTS(state.game, {
+        seed: this.seed, replay: 'clone', solver: false, reuseTree: false, resignThreshold: this.resignThreshold ?? undefined,
+        ...(evaluator ? { evaluator, batchSize: 8, virtualLoss: 3 } : {}),
+      });
       this.gameKey = key;
     }
     const r = await this.mcts.search(state, {

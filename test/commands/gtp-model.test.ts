@@ -1,0 +1,34 @@
+/** `tengen gtp --model`: a Go net from a selfplay run plays through GTP on its board size only. */
+import { describe, expect, it } from 'vitest';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { initBackend } from '../../src/nets/backend.ts';
+import { Pipeline } from '../../src/agents/alphazero/pipeline.ts';
+import { defaultConfig, mergeConfig } from '../../src/agents/alphazero/config.ts';
+
+const repo = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+const tsx = join(repo, 'node_modules', '.bin', 'tsx');
+
+describe('tengen gtp --model', () => {
+  it('plays with a 5x5 net and refuses genmove on a board size the net was not made for', async () => {
+    await initBackend({ backend: 'cpu', quiet: true });
+    const dir = mkdtempSync(join(tmpdir(), 'tengen-gtp-model-'));
+    const config = mergeConfig(defaultConfig('go'), {
+      gameParams: { size: 5 }, arch: 'mlp', blocks: 1, filters: 16, gamesPerGeneration: 2, concurrentGames: 2, simulations: 4,
+      evalGames: 0, strengthGames: 0, batchSize: 8, minBufferPositions: 4, workers: 0, generations: 1, seed: 5, resign: false,
+    }, 'test');
+    const p = await Pipeline.create({ runDir: dir, config });
+    await p.run();
+    p.dispose();
+    const input = ['boardsize 5', 'clear_board', 'komi 7.5', 'genmove b', 'boardsize 7', 'clear_board', 'genmove b', 'quit', ''].join('\n');
+    const r = spawnSync(tsx, ['src/cli.ts', '--backend', 'cpu', 'gtp', '--model', dir, '--visits', '16', '--resign', 'never'], { cwd: repo, input, encoding: 'utf8', timeout: 60_000 });
+    expect(r.stderr).not.toMatch(/internal error/);
+    const replies = r.stdout.split('\n\n').map((x) => x.trim()).filter((x) => x !== '');
+    expect(replies[3]).toMatch(/^= ([A-HJ-T][1-9]|pass)$/i);
+    expect(replies[6]).toMatch(/^\? .*go needs \[7,7,17\] and 50/);
+    expect(r.status).toBe(0);
+  }, 120_000);
+});
