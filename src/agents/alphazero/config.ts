@@ -111,6 +111,8 @@ export interface AZConfig {
   progressInterval: number;
   /** Save every self-play game (JSON lines per generation). */
   saveGames: boolean;
+  /** Self-play inference: 'auto' (onnxruntime where it loads, else tfjs), 'onnxruntime' or 'tfjs'. */
+  inference: 'auto' | 'onnxruntime' | 'tfjs';
 }
 
 const BASE: Omit<AZConfig, 'game' | 'gameParams' | 'blocks' | 'filters' | 'gamesPerGeneration' | 'simulations' | 'bufferPositions' | 'batchSize' | 'dirichletAlpha'> = {
@@ -147,6 +149,7 @@ const BASE: Omit<AZConfig, 'game' | 'gameParams' | 'blocks' | 'filters' | 'games
   baselineRollouts: 200,
   progressInterval: 5,
   saveGames: true,
+  inference: 'auto',
 };
 
 type GameDefaults = Pick<AZConfig, 'blocks' | 'filters' | 'gamesPerGeneration' | 'simulations' | 'bufferPositions' | 'batchSize' | 'dirichletAlpha'> & Partial<AZConfig>;
@@ -197,7 +200,7 @@ const FIELD_TYPES: Record<keyof AZConfig, 'int' | 'number' | 'bool' | 'string' |
   bufferPositions: 'int', augment: 'bool', batchSize: 'int', trainSteps: 'int', samplesPerPosition: 'number',
   minBufferPositions: 'int', optimizer: 'string', lrSchedule: 'schedule', momentum: 'number', l2: 'number', evalGames: 'int',
   evalSimulations: 'int', evalTemperatureMoves: 'int', gatingThreshold: 'number', strengthGames: 'int', baselineRollouts: 'int',
-  progressInterval: 'number', saveGames: 'bool',
+  progressInterval: 'number', saveGames: 'bool', inference: 'string',
 };
 
 export const CONFIG_FIELDS = Object.keys(FIELD_TYPES) as (keyof AZConfig)[];
@@ -254,6 +257,7 @@ export function validateConfig(c: AZConfig, source = 'config'): void {
   }
   if (!GAME_DEFAULTS[c.game]) bad('game', c.game, `one of ${Object.keys(GAME_DEFAULTS).join(', ')}`);
   if (c.mode !== 'zero' && c.mode !== 'alphazero') bad('mode', c.mode, "'zero' or 'alphazero'");
+  if (!['auto', 'onnxruntime', 'tfjs'].includes(c.inference)) bad('inference', c.inference, "'auto', 'onnxruntime' or 'tfjs'");
   if (c.arch !== 'resnet' && c.arch !== 'mlp') bad('arch', c.arch, "'resnet' or 'mlp'");
   if (c.optimizer !== 'sgd' && c.optimizer !== 'adam') bad('optimizer', c.optimizer, "'sgd' or 'adam'");
   for (const k of ['blocks', 'filters', 'gamesPerGeneration', 'concurrentGames', 'simulations', 'mctsBatchSize', 'bufferPositions', 'batchSize'] as const) {

@@ -13,6 +13,8 @@ import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { tf } from '../../nets/backend.ts';
 import { NetEvaluator } from '../../nets/evaluator.ts';
+import { createBestEvaluatorWithReason } from '../../nets/best-evaluator.ts';
+import { OnnxEvaluator } from '../../nets/onnx-evaluator.ts';
 import type { Game, Symmetry } from '../../env/games/game.ts';
 import { Rng } from '../../util/rng.ts';
 import { writeFileAtomic, writeJsonAtomic } from '../../util/fs.ts';
@@ -60,6 +62,7 @@ export class Pipeline {
   readonly elo: EloLadder;
   private readonly syms: Symmetry[] | undefined;
   private runner: SelfPlayRunner | null = null;
+  private onnxInThread: OnnxEvaluator | null = null;
   private stopRequested = false;
   private readonly backend: string | undefined;
 
@@ -167,9 +170,16 @@ export class Pipeline {
   private async ensureRunner(): Promise<SelfPlayRunner> {
     if (this.runner) return this.runner;
     const c = this.config;
-    // In-thread self-play reads the mode's model object itself, which always holds the self-play weights.
-    if (c.workers === 0) this.runner = new InThreadRunner(this.game, new NetEvaluator(this.game, this.selfPlayModel()));
-    else this.runner = await WorkerRunner.start(c.workers, { game: c.game, gameParams: c.gameParams, spec: this.spec, backend: this.backend });
+    // In-thread self-play reads the mode's model object itself, which always holds the self-play
+    // weights; an onnxruntime evaluator is re-exported from it before every generation's games.
+    if (c.workers === 0) {
+      const best = await createBestEvaluatorWithReason(this.game, this.selfPlayModel(), { prefer: c.inference ?? 'auto' });
+      if (best.evaluator instanceof OnnxEvaluator) this.onnxInThread = best.evaluator;
+      this.runner = new InThreadRunner(this.game, best.evaluator, best.fallbackReason === undefined ? 'onnxruntime' : `tfjs (${best.fallbackReason})`);
+    } else {
+      this.runner = await WorkerRunner.start(c.workers, { game: c.game, gameParams: c.gameParams, spec: this.spec, backend: this.backend, inference: c.inference ?? 'auto' });
+    }
+    this.events.emit('log', { message: `self-play inference: ${this.runner.inference}` });
     return this.runner;
   }
 
@@ -224,6 +234,7 @@ export class Pipeline {
     // --- self-play ---
     const runner = await this.ensureRunner();
     if (c.workers > 0) await runner.setWeights(getWeightBlob(this.selfPlayModel()));
+    else if (this.onnxInThread) await this.onnxInThread.refresh();
     const indices = Array.from({ length: c.gamesPerGeneration }, (_, k) => this.state.totalGames + k);
     const ts = performance.now();
     const { games, stats } = await runner.play(
@@ -356,6 +367,8 @@ export class Pipeline {
   async close(): Promise<void> {
     if (this.runner) await this.runner.close();
     this.runner = null;
+    if (this.onnxInThread) await this.onnxInThread.dispose();
+    this.onnxInThread = null;
   }
 
   /** Free the models and optimizer (tests and embedding callers). */

@@ -17,6 +17,8 @@ export interface WorkerInit {
   gameParams: Record<string, unknown>;
   spec: NetSpec;
   backend?: string;
+  /** Which evaluator the worker's searches use (see AZConfig.inference). */
+  inference?: 'auto' | 'onnxruntime' | 'tfjs';
 }
 
 export type WorkerRequest =
@@ -27,7 +29,7 @@ export type WorkerRequest =
   | { type: 'close' };
 
 export type WorkerReply =
-  | { type: 'ready' }
+  | { type: 'ready'; evaluator: string }
   | { type: 'game'; game: PlayedGame }
   | { type: 'start'; gameIndex: number }
   | { type: 'move'; gameIndex: number; moveNumber: number; move: string; rootValue: number; candidates: MoveCandidate[] }
@@ -60,6 +62,8 @@ export interface SelfPlayRunner {
   play(req: PlayRequest, hooks: GameHooks): Promise<{ games: PlayedGame[]; stats: WorkerStat[] }>;
   /** Hold (or release) every game before its next search. */
   setPaused(paused: boolean): void;
+  /** The evaluator the games' searches use ('onnxruntime' or 'tfjs'), with why onnxruntime was not used. */
+  readonly inference: string;
   close(): Promise<void>;
 }
 
@@ -68,6 +72,7 @@ export class InThreadRunner implements SelfPlayRunner {
   constructor(
     private readonly game: Game,
     private readonly evaluator: Evaluator,
+    readonly inference = 'tfjs',
   ) {}
 
   setPaused(): void {
@@ -110,6 +115,7 @@ interface Slot {
 /** W worker threads playing self-play games. */
 export class WorkerRunner implements SelfPlayRunner {
   private readonly slots: Slot[] = [];
+  inference = '';
 
   private constructor() {}
 
@@ -124,7 +130,10 @@ export class WorkerRunner implements SelfPlayRunner {
       ready.push(
         new Promise<void>((resolve, reject) => {
           slot.onReply = (m) => {
-            if (m.type === 'ready') resolve();
+            if (m.type === 'ready') {
+              if (i === 0) r.inference = m.evaluator;
+              resolve();
+            }
             else if (m.type === 'error') reject(new Error(`self-play worker ${i} failed to start: ${m.message}`));
           };
           worker.on('error', (e) => {

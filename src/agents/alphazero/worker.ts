@@ -5,7 +5,8 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { initBackend, tf } from '../../nets/backend.ts';
-import { NetEvaluator } from '../../nets/evaluator.ts';
+import { createBestEvaluatorWithReason } from '../../nets/best-evaluator.ts';
+import { OnnxEvaluator } from '../../nets/onnx-evaluator.ts';
 import { makeGame } from '../../env/games/index.ts';
 import { buildNet, setWeightBlob } from './net.ts';
 import { playSelfPlayGames } from './selfplay.ts';
@@ -19,7 +20,8 @@ async function main(): Promise<void> {
   await initBackend({ backend: init.backend, quiet: true });
   const game = makeGame(init.game, init.gameParams);
   const model = buildNet(init.spec, 0);
-  const evaluator = new NetEvaluator(game, model);
+  const best = await createBestEvaluatorWithReason(game, model, { prefer: init.inference ?? 'auto' });
+  const evaluator = best.evaluator;
   const send = (m: WorkerReply): void => port.postMessage(m);
   let queue = Promise.resolve();
   // Pause is handled at once (a 'play' may be running): games wait before their next search.
@@ -43,6 +45,8 @@ async function main(): Promise<void> {
       try {
         if (m.type === 'weights') {
           setWeightBlob(model, { shapes: m.shapes, data: new Float32Array(m.data) });
+          // onnxruntime runs an exported copy of the graph: export the new weights.
+          if (evaluator instanceof OnnxEvaluator) await evaluator.refresh();
         } else if (m.type === 'play') {
           const t0 = performance.now();
           const { stats } = await playSelfPlayGames(game, evaluator, m.settings, m.runSeed, m.generation, m.indices, m.concurrency, {
@@ -66,7 +70,7 @@ async function main(): Promise<void> {
       }
     });
   });
-  send({ type: 'ready' });
+  send({ type: 'ready', evaluator: best.fallbackReason === undefined ? 'onnxruntime' : `tfjs (${best.fallbackReason})` });
 }
 
 main().catch((e: unknown) => {

@@ -31,6 +31,8 @@ describe('AlphaZero pipeline (tiny tic-tac-toe)', () => {
     const events = new PipelineEvents();
     const seen = new Set<string>();
     events.onAny((n) => seen.add(n));
+    const logs: string[] = [];
+    events.on('log', (e) => logs.push(e.message));
     attachMetricsLog(events, join(dir, 'metrics.jsonl'));
     const p = await Pipeline.create({ runDir: dir, config: tinyConfig({ generations: 2 }), events });
     await p.run();
@@ -40,6 +42,8 @@ describe('AlphaZero pipeline (tiny tic-tac-toe)', () => {
       expect(seen.has(e), e).toBe(true);
     }
     expect(p.state.generation).toBe(2);
+    // onnxruntime-node's CPU binary ships in its npm package, so self-play runs on it.
+    expect(logs).toContain('self-play inference: onnxruntime');
     expect(p.state.totalGames).toBe(16);
     expect(p.buffer.size).toBe(p.state.totalPositions);
     const games = readFileSync(join(dir, 'games', 'gen-000002.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { moves: string[]; returns: number[] });
