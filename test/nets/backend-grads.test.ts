@@ -195,3 +195,22 @@ describe('training on wasm', () => {
     model.dispose();
   });
 });
+
+describe('matMul with transposed operands on wasm (replaced kernel) equals the cpu backend', () => {
+  for (const [ta, tb] of [[true, false], [false, true], [true, true]] as const) {
+    it(`transposeA=${ta} transposeB=${tb}, 2-D and batched, with gradients`, async () => {
+      await expectSameGrads(() => {
+        const a = rnd(ta ? [5, 7] : [7, 5], 11);
+        const b = rnd(tb ? [3, 5] : [5, 3], 12);
+        const a3 = rnd(ta ? [2, 5, 7] : [2, 7, 5], 13);
+        const b3 = rnd(tb ? [2, 3, 5] : [2, 5, 3], 14);
+        const r = rnd([7, 3], 15);
+        const [ga, gb] = tf.grads((x: tf.Tensor, y: tf.Tensor) => tf.matMul(x as tf.Tensor2D, y as tf.Tensor2D, ta, tb).mul(r).sum())([a, b]);
+        return [tf.matMul(a as tf.Tensor2D, b as tf.Tensor2D, ta, tb), tf.matMul(a3 as tf.Tensor3D, b3 as tf.Tensor3D, ta, tb), ga!, gb!];
+      });
+    });
+  }
+  it('is the registered replacement', () => {
+    expect(registeredWasmKernels).toContain('BatchMatMul');
+  });
+});

@@ -11,6 +11,7 @@
  * and replaces one it has but runs slowly:
  *
  *   Conv2DBackpropInput                    wasm Conv2D with the rotated filter      (conv-grads.ts)
+ *   BatchMatMul with transposed operands    wasm Transpose, then the plain product   (matmul.ts)
  *
  * plus forward kernels delegated to the cpu backend (Einsum, Ragged*; cpu-delegate.ts).
  * Idempotent.
@@ -19,9 +20,10 @@ import * as tf from '@tensorflow/tfjs';
 import { convGradKernels } from './conv-grads.ts';
 import { segmentSumKernels } from './segment-sum.ts';
 import { cpuDelegatedKernels } from './cpu-delegate.ts';
+import { captureOriginalMatMul, matMulKernels } from './matmul.ts';
 
 /** Kernels the wasm package has that we replace with faster ones. */
-const REPLACED = new Set(['Conv2DBackpropInput']);
+const REPLACED = new Set(['Conv2DBackpropInput', 'BatchMatMul']);
 
 /** The names of the kernels this module registered for wasm (for reports and tests). */
 export const registeredWasmKernels: string[] = [];
@@ -31,7 +33,8 @@ let done = false;
 export function registerWasmKernels(): void {
   if (done) return;
   done = true;
-  for (const k of [...convGradKernels, ...segmentSumKernels, ...cpuDelegatedKernels]) {
+  captureOriginalMatMul();
+  for (const k of [...convGradKernels, ...segmentSumKernels, ...cpuDelegatedKernels, ...matMulKernels()]) {
     if (tf.getKernel(k.kernelName, 'wasm')) {
       if (!REPLACED.has(k.kernelName)) continue;
       tf.unregisterKernel(k.kernelName, 'wasm');
