@@ -21,7 +21,7 @@ import { initBackend } from '../src/nets/backend.ts';
 import { NetEvaluator } from '../src/nets/evaluator.ts';
 import { defaultConfig, mergeConfig, parseField, evalSims } from '../src/agents/alphazero/config.ts';
 import { Pipeline } from '../src/agents/alphazero/pipeline.ts';
-import { PipelineEvents, attachProgressPrinter } from '../src/agents/alphazero/events.ts';
+import { PipelineEvents, attachMetricsLog, attachProgressPrinter } from '../src/agents/alphazero/events.ts';
 import { batched, netAgent, playMatch, solverAgent } from '../src/agents/alphazero/agents.ts';
 import { tictactoeRawOptimalRate } from '../src/agents/alphazero/strength.ts';
 import { saveNet } from '../src/agents/alphazero/net.ts';
@@ -77,13 +77,21 @@ const strengthNotes: string[] = [];
 events.on('strength', (e) => strengthNotes.push(`${e.opponent} +${e.wins}=${e.draws}-${e.losses}`));
 
 const p = await Pipeline.create({ runDir: outDir, config: cfg, events, backend });
+// metrics.jsonl in the run directory, so `tengen report <out>` draws the curves.
+attachMetricsLog(events, join(outDir, 'metrics.jsonl'));
+// Ctrl-C: finish the generation, then write the results as at the time limit.
+let interrupted = false;
+process.once('SIGINT', () => {
+  console.log('stopping after this generation (SIGINT); the results are written as usual');
+  interrupted = true;
+});
 const t0 = performance.now();
 let reached: Row | null = null;
 console.log(`bench alphazero: ${game}, ${cfg.mode}, ${cfg.arch} ${cfg.blocks}x${cfg.filters}, ${cfg.simulations} sims, ${cfg.gamesPerGeneration} games/gen, workers ${cfg.workers}, backend ${backend}, ${cpus().length} cores, limit ${minutes} min, run dir ${outDir}`);
 try {
   for (;;) {
     const mins = (performance.now() - t0) / 60000;
-    if (mins >= minutes || (cfg.generations > 0 && p.state.generation >= cfg.generations)) break;
+    if (interrupted || mins >= minutes || (cfg.generations > 0 && p.state.generation >= cfg.generations)) break;
     strengthNotes.length = 0;
     await p.generation();
     const g = p.state.generation;

@@ -11,14 +11,9 @@ import type { Evaluator, Game } from '../env/games/game.ts';
 
 /** Load a Go net once; the evaluator checks it fits each board size the controller asks for. */
 async function netEvaluatorFor(dir: string, backend: string | undefined): Promise<(game: Game) => Evaluator> {
-  const { initBackend } = await import('../nets/backend.ts');
   const { NetEvaluator } = await import('../nets/evaluator.ts');
-  const { findNetDir, loadNet } = await import('../agents/alphazero/net.ts');
-  const { checkNetFits } = await import('../agents/alphazero/agent-spec.ts');
-  const found = findNetDir(dir);
-  if (found === null) throw new UserError(`--model ${dir}: no net there (expected model.json in it, or a selfplay run directory with checkpoint/best)`);
-  await initBackend({ backend, quiet: true });
-  const net = await loadNet(found);
+  const { openNet, checkNetFits } = await import('../agents/alphazero/agent-spec.ts');
+  const { dir: found, net } = await openNet(dir, backend);
   return (game) => {
     checkNetFits(net.spec.inputShape, net.spec.numActions, game, found);
     return new NetEvaluator(game, net.model);
@@ -33,6 +28,9 @@ interface GtpCliOptions {
   komi: string;
   seed: string;
   resign: string;
+  engine: string;
+  lambda: string;
+  raw?: boolean;
 }
 
 function num(name: string, v: string, min: number, max: number, int: boolean): number {
@@ -54,15 +52,31 @@ export function register(program: Command): void {
     .option('--komi <k>', 'komi', '7.5')
     .option('--seed <n>', 'search seed', '0')
     .option('--resign <v>', "resign when the root value is below v (in -1..1), or 'never'", '-0.9')
+    .option('--engine <uct|lee>', 'uct: MCTS of src/mcts (with --model: PUCT with an AlphaZero net); lee: AlphaGo Lee APV-MCTS on a `tengen lee` run directory (--model)', 'uct')
+    .option('--lambda <x>', 'lee: leaf value mixing, V = (1 - x) v_net + x z_rollout', '0.5')
+    .option('--raw', 'lee: play the SL policy net\'s top move without search')
     .action(async (o: GtpCliOptions, cmd: Command) => {
-      const evaluatorFor = o.model ? await netEvaluatorFor(o.model, (cmd.optsWithGlobals() as { backend?: string }).backend) : undefined;
+      if (o.engine !== 'uct' && o.engine !== 'lee') throw new UserError(`--engine must be 'uct' or 'lee', got '${o.engine}'`);
+      const backend = (cmd.optsWithGlobals() as { backend?: string }).backend;
+      let lee: import('../env/games/go/gtp.ts').MovePlayer | undefined;
+      if (o.engine === 'lee') {
+        if (!o.model) throw new UserError('--engine lee needs --model DIR (a run directory of tengen lee: sl/, value/, rollout/)');
+        const { initBackend } = await import('../nets/backend.ts');
+        const { LeePlayer } = await import('../agents/alphago-lee/player.ts');
+        await initBackend({ backend, quiet: true });
+        lee = await LeePlayer.load(o.model, {
+          lambda: num('--lambda', o.lambda, 0, 1, false), raw: o.raw === true, seed: num('--seed', o.seed, 0, 2 ** 31, true),
+          resignThreshold: o.resign === 'never' ? null : num('--resign', o.resign, -1, 1, false),
+        });
+      }
+      const evaluatorFor = o.model && !lee ? await netEvaluatorFor(o.model, backend) : undefined;
       const visits = o.visits !== undefined ? num('--visits', o.visits, 1, 1e8, true) : undefined;
       const timeMs = o.time !== undefined ? num('--time', o.time, 0.01, 86400, false) * 1000 : undefined;
       const engine = new GtpEngine({
         size: num('--size', o.size, 5, 19, true),
         komi: num('--komi', o.komi, -1000, 1000, false),
         visits, timeMs,
-        player: new MctsPlayer(num('--seed', o.seed, 0, 2 ** 31, true), o.resign === 'never' ? null : num('--resign', o.resign, -1, 1, false), evaluatorFor),
+        player: lee ?? new MctsPlayer(num('--seed', o.seed, 0, 2 ** 31, true), o.resign === 'never' ? null : num('--resign', o.resign, -1, 1, false), evaluatorFor),
       });
       await runGtp(engine, process.stdin, (t) => process.stdout.write(t));
     });

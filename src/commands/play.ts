@@ -23,14 +23,9 @@ export const SHIPPED_MODELS = join(dirname(fileURLToPath(import.meta.url)), '..'
  * directory, a selfplay run directory (its best net) or a checkpoint.
  */
 export async function netPlayAgent(game: Game, state: State, dir: string, visits: number, timeMs: number | undefined, backend?: string): Promise<PlayAgent> {
-  const { initBackend } = await import('../nets/backend.ts');
   const { NetEvaluator } = await import('../nets/evaluator.ts');
-  const { findNetDir, loadNet } = await import('../agents/alphazero/net.ts');
-  const { checkNetFits } = await import('../agents/alphazero/agent-spec.ts');
-  const found = findNetDir(dir);
-  if (found === null) throw new UserError(`--model ${dir}: no net there (expected model.json in it, or a selfplay run directory with checkpoint/best)`);
-  await initBackend({ backend, quiet: true });
-  const net = await loadNet(found);
+  const { openNet, checkNetFits } = await import('../agents/alphazero/agent-spec.ts');
+  const { dir: found, net } = await openNet(dir, backend);
   checkNetFits(net.spec.inputShape, net.spec.numActions, game, found);
   const evaluator = new NetEvaluator(game, net.model);
   return mctsAgent(state, {

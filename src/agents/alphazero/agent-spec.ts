@@ -55,6 +55,18 @@ export async function parseAgent(spec: string, game: Game, o: AgentSpecOptions):
   }
 }
 
+/**
+ * Load the net in `dir` (a net directory, a selfplay run directory or a checkpoint) on the chosen
+ * backend, for `--model` flags: a clear UserError when there is none or it does not load.
+ */
+export async function openNet(dir: string, backend?: string): Promise<{ dir: string; net: Awaited<ReturnType<typeof loadNet>> }> {
+  const found = findNetDir(dir);
+  if (found === null) throw new UserError(`--model ${dir}: no net there (expected model.json in it, or a selfplay run directory with checkpoint/best)`);
+  const { initBackend } = await import('../../nets/backend.ts');
+  await initBackend({ backend, quiet: true });
+  return { dir: found, net: await loadNet(found) };
+}
+
 export function checkNetFits(inputShape: readonly number[], numActions: number, game: Game, dir: string): void {
   const want = game.observationShape;
   if (inputShape.length !== 3 || inputShape.some((d, i) => d !== want[i]) || numActions !== game.numActions) {
