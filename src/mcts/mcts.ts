@@ -100,7 +100,7 @@ export class MCTS {
       for (;;) {
         const sliceEnd = Math.min(lim.deadline, performance.now() + 50);
         sims += this.runSync(lim.maxSims - sims, sliceEnd, lim, sims);
-        if (sims >= lim.maxSims || this.rootProven() || performance.now() >= lim.deadline) break;
+        if (sims >= lim.maxSims || this.rootProven() || performance.now() >= lim.deadline || lim.shouldStop?.()) break;
         await new Promise<void>((r) => setImmediate(r));
       }
       return this.finish(lim, sims);
@@ -194,6 +194,7 @@ export class MCTS {
       maxSims: visits ?? (timeMs === undefined ? DEFAULT_VISITS : Infinity),
       deadline: timeMs === undefined ? Infinity : start + timeMs,
       onProgress: limits.onProgress,
+      shouldStop: limits.shouldStop,
       interval: limits.progressIntervalMs ?? 100,
       nextProgress: start + (limits.progressIntervalMs ?? 100),
     };
@@ -202,7 +203,7 @@ export class MCTS {
   private finish(lim: Lim, sims: number): SearchResult {
     this.st.simulations += sims;
     const r = buildResult(this.pool, this.root, this.game.numActions, this.rootState!, sims, performance.now() - lim.start, this.options.resignThreshold);
-    lim.onProgress?.({ simulations: sims, totalVisits: r.totalVisits, elapsedMs: r.elapsedMs, bestAction: r.action, rootValue: r.rootValue });
+    lim.onProgress?.({ simulations: sims, totalVisits: r.totalVisits, elapsedMs: r.elapsedMs, bestAction: r.action, rootValue: r.rootValue, candidates: r.candidates });
     return r;
   }
 
@@ -226,7 +227,7 @@ export class MCTS {
     if (!lim.onProgress || now < lim.nextProgress) return;
     lim.nextProgress = now + lim.interval;
     const r = buildResult(this.pool, this.root, this.game.numActions, this.rootState!, sims, now - lim.start, undefined);
-    lim.onProgress({ simulations: sims, totalVisits: r.totalVisits, elapsedMs: now - lim.start, bestAction: r.action, rootValue: r.rootValue });
+    lim.onProgress({ simulations: sims, totalVisits: r.totalVisits, elapsedMs: now - lim.start, bestAction: r.action, rootValue: r.rootValue, candidates: r.candidates });
   }
 
   /** Run up to maxSims synchronous simulations before `deadline`; returns how many ran. */
@@ -423,7 +424,7 @@ export class MCTS {
       }
       const now = performance.now();
       this.progress(lim, sims, now);
-      if (now >= lim.deadline) break;
+      if (now >= lim.deadline || lim.shouldStop?.()) break;
     }
     return sims;
   }
@@ -442,6 +443,7 @@ interface Lim {
   maxSims: number;
   deadline: number;
   onProgress: SearchLimits['onProgress'];
+  shouldStop: SearchLimits['shouldStop'];
   interval: number;
   nextProgress: number;
 }

@@ -81,6 +81,8 @@ export interface SearchLimits {
   onProgress?: (p: SearchProgress) => void;
   /** Default 100. */
   progressIntervalMs?: number;
+  /** Checked between slices of simulations (every ~50 ms, or after each batch): true ends the search early. */
+  shouldStop?: () => boolean;
 }
 
 export interface SearchProgress {
@@ -91,6 +93,8 @@ export interface SearchProgress {
   elapsedMs: number;
   bestAction: number;
   rootValue: number;
+  /** The root's children so far, most visited first (as in SearchResult). */
+  candidates: Candidate[];
 }
 
 export interface Candidate {

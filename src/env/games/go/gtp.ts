@@ -27,7 +27,11 @@ export interface Candidate {
 export interface GenmoveOptions {
   visits?: number;
   timeMs?: number;
+  /** Called with the current candidates every intervalMs while searching, and once at the end. */
   onInfo?: (candidates: Candidate[]) => void;
+  intervalMs?: number;
+  /** Polled while searching: true stops the search early (live analysis ends when a command arrives). */
+  shouldStop?: () => boolean;
 }
 
 export interface MovePlayer {
@@ -59,14 +63,22 @@ export class MctsPlayer implements MovePlayer {
       });
       this.gameKey = key;
     }
+    const toAnalysis = (cs: readonly { action: number; visits: number; q: number; prior: number; pv: number[] }[]): Candidate[] =>
+      cs.map((c) => ({ action: c.action, visits: c.visits, q: c.q, prior: c.prior, pv: c.pv }));
+    const onInfo = opts.onInfo;
     const r = await this.mcts.search(state, {
       visits: opts.visits ?? (opts.timeMs === undefined ? 400 : undefined),
       timeMs: opts.timeMs,
-      progressIntervalMs: 500,
-      onProgress: opts.onInfo ? () => undefined : undefined,
+      progressIntervalMs: opts.intervalMs ?? 500,
+      shouldStop: opts.shouldStop,
+      // Every progress report, the final one included, streams the candidates as they stand.
+      onProgress: onInfo
+        ? (p) => {
+            if (p.simulations > 0) onInfo(toAnalysis(p.candidates));
+          }
+        : undefined,
     });
-    const analysis = r.candidates.map((c) => ({ action: c.action, visits: c.visits, q: c.q, prior: c.prior, pv: c.pv }));
-    opts.onInfo?.(analysis);
+    const analysis = toAnalysis(r.candidates);
     return { action: r.action, resign: r.resign, analysis };
   }
 }
@@ -111,6 +123,68 @@ export class GtpEngine {
     this.timeMs = o.timeMs;
     this.name = o.name ?? 'tengen';
     this.version = o.version ?? '0.1.0';
+  }
+
+  /**
+   * Live analysis, as Leela Zero does it for Sabaki and Lizzie: `lz-analyze [color] [interval]`
+   * answers `=` at once, then writes an `info ...` line every interval (centiseconds) until
+   * `stop()` turns true (the next command arrived), then the blank line that ends the reply.
+   * `genmove_analyze` / `lz-genmove_analyze [color] [interval]` stream the same way, then `play <move>`.
+   * Returns false, writing nothing, for any other line (answer those with handle()).
+   */
+  async stream(raw: string, write: (t: string) => void, stop: () => boolean): Promise<boolean> {
+    const parts = raw.replace(/#.*$/, '').trim().split(/\s+/);
+    let id = '';
+    if (/^\d+$/.test(parts[0] ?? '')) id = parts.shift()!;
+    const cmd = (parts.shift() ?? '').toLowerCase();
+    if (cmd !== 'lz-analyze' && cmd !== 'genmove_analyze' && cmd !== 'lz-genmove_analyze') return false;
+    let color: Player | undefined;
+    let intervalCs = 100;
+    try {
+      for (const a of parts) {
+        if (/^(b|w|black|white)$/i.test(a)) color = this.color(a);
+        else if (/^\d+$/.test(a)) intervalCs = Number(a);
+        else if (a.toLowerCase() === 'interval') continue;
+        else throw new GtpFailure(`unexpected argument '${a}' (expected [color] [interval in centiseconds])`);
+      }
+      if (cmd !== 'lz-analyze' && color === undefined) throw new GtpFailure(`syntax error: expected ${cmd} <color> [interval]`);
+      const s = this.state.clone();
+      if (s.isTerminal()) throw new GtpFailure('the game is over');
+      if (color !== undefined && s.nextColor() !== color && cmd === 'lz-analyze') s.applyAction(s.game.pass);
+      if (s.isTerminal()) throw new GtpFailure('the game is over');
+      write(`=${id}\n`);
+      const intervalMs = Math.max(10, intervalCs * 10);
+      const onInfo = (c: Candidate[]): void => {
+        if (c.length) write(this.infoLine(c) + '\n');
+      };
+      if (cmd === 'lz-analyze') {
+        // Ponder until the next command: searches of a minute at a time, the tree kept between them.
+        while (!stop() && !s.isTerminal()) {
+          await this.player.genmove(s, { timeMs: 60_000, intervalMs, onInfo, shouldStop: stop });
+        }
+        write('\n');
+        return true;
+      }
+      const mv = await this.genmoveStreaming(color!, intervalMs, onInfo);
+      write(`play ${mv}\n\n`);
+    } catch (e) {
+      const msg = e instanceof GtpFailure || e instanceof UserError ? e.message : `internal error: ${e instanceof Error ? e.message : String(e)}`;
+      write(`?${id} ${msg}\n\n`);
+    }
+    return true;
+  }
+
+  private async genmoveStreaming(color: Player, intervalMs: number, onInfo: (c: Candidate[]) => void): Promise<string> {
+    const s = this.state.clone();
+    if (s.isTerminal() && s.resignedPlayer() === -1) s.resumeAfterPasses();
+    if (s.isTerminal()) throw new GtpFailure('the game is over (a player resigned); use clear_board');
+    if (s.nextColor() !== color) s.applyAction(s.game.pass);
+    if (s.isTerminal()) s.resumeAfterPasses();
+    const r = await this.player.genmove(s, { ...this.limits(), intervalMs, onInfo });
+    if (r.resign) return 'resign';
+    this.state = s;
+    this.playFor(color, r.action);
+    return this.state.actionToString(r.action);
   }
 
   /** Handle one input line; returns the full reply (with the blank line) or '' for lines to ignore. */
@@ -320,11 +394,38 @@ export class GtpEngine {
   }
 }
 
-/** Run the engine over a readable stream of lines (stdin), writing replies; resolves on quit or EOF. */
+/**
+ * Run the engine over a readable stream of lines (stdin), writing replies; resolves on quit or EOF.
+ * Lines are read while a command runs, so a live analysis (lz-analyze) stops when the next one comes.
+ */
 export async function runGtp(engine: GtpEngine, input: NodeJS.ReadableStream, write: (t: string) => void): Promise<void> {
   const { createInterface } = await import('node:readline');
   const rl = createInterface({ input, crlfDelay: Infinity, terminal: false });
-  for await (const line of rl) {
+  const queue: string[] = [];
+  let ended = false;
+  let wake: (() => void) | null = null;
+  const notify = (): void => {
+    const w = wake;
+    wake = null;
+    w?.();
+  };
+  rl.on('line', (l) => {
+    queue.push(l);
+    notify();
+  });
+  rl.on('close', () => {
+    ended = true;
+    notify();
+  });
+  const pending = (): boolean => ended || queue.some((l) => l.replace(/#.*$/, '').trim() !== '');
+  for (;;) {
+    if (queue.length === 0) {
+      if (ended) break;
+      await new Promise<void>((r) => (wake = r));
+      continue;
+    }
+    const line = queue.shift()!;
+    if (await engine.stream(line, write, pending)) continue;
     const reply = await engine.handle(line);
     if (reply) write(reply);
     if (engine.quit) break;

@@ -101,3 +101,38 @@ describe('GTP engine with the default MCTS player', () => {
     expect(Date.now() - t0).toBeLessThan(5000);
   });
 });
+
+describe('live analysis over a stream (Sabaki / Lizzie)', () => {
+  it('lz-analyze streams info lines until the next command, then answers it; genmove_analyze streams then plays', async () => {
+    const { PassThrough } = await import('node:stream');
+    const { runGtp, MctsPlayer } = await import('../../../../src/env/games/go/gtp.ts');
+    const e = new GtpEngine({ size: 9, visits: 200, player: new MctsPlayer(1, null) });
+    const input = new PassThrough();
+    let out = '';
+    const done = runGtp(e, input, (t) => (out += t));
+    input.write('boardsize 9\n7 lz-analyze b 10\n');
+    await new Promise((r) => setTimeout(r, 700));
+    const during = out;
+    input.write('name\ngenmove_analyze b 5\n');
+    input.end('quit\n');
+    await done;
+    // While analysing: the '=' header and at least two info lines, no end of reply yet.
+    expect(during).toMatch(/^= \n\n=7\n(info move [A-HJ-T]\d+ visits \d+ winrate \d+ prior \d+ order 0 pv .*\n){2,}/);
+    expect(during.endsWith('\n\n')).toBe(false);
+    // The next command ended the analysis (blank line) and was answered.
+    expect(out).toMatch(/\ninfo move [^\n]*\n\n= tengen\n\n/);
+    expect(out).toMatch(/=\n(info move [^\n]*\n)+play ([A-HJ-T]\d+|pass|resign)\n\n= \n\n$/);
+  });
+
+  it('refuses bad lz-analyze arguments with a ? reply and carries on', async () => {
+    const { PassThrough } = await import('node:stream');
+    const { runGtp } = await import('../../../../src/env/games/go/gtp.ts');
+    const e = new GtpEngine({ size: 9, visits: 10, player: firstLegal });
+    const input = new PassThrough();
+    let out = '';
+    const done = runGtp(e, input, (t) => (out += t));
+    input.end('lz-analyze b fast\ngenmove_analyze\nname\n');
+    await done;
+    expect(out).toBe("? unexpected argument 'fast' (expected [color] [interval in centiseconds])\n\n? syntax error: expected genmove_analyze <color> [interval]\n\n= tengen\n\n");
+  });
+});
