@@ -12,6 +12,8 @@ import { register as registerSeq } from './seq.ts';
 import { register as registerSolve } from './solve.ts';
 import { register as registerTrain } from './train.ts';
 import { register as registerVision } from './vision.ts';
+import { register as registerWatch } from './watch.ts';
+import { register as registerWorker } from './worker.ts';
 
 /**
  * Every sub-command registers itself here. Keep one file per job under src/commands/.
@@ -19,6 +21,8 @@ import { register as registerVision } from './vision.ts';
  */
 export function registerCommands(program: Command): void {
   registerSelfplay(program);
+  registerWorker(program);
+  registerWatch(program);
   registerPlay(program);
   registerArena(program);
   registerBestmove(program);

@@ -32,6 +32,12 @@ export interface SelfplayFlags {
   backend?: string;
   /** Live dashboard: true/false from --tui/--no-tui; undefined = when stdout is a terminal. */
   tui?: boolean;
+  /** Distributed self-play: the cluster's Redis URL (`tengen worker` processes play the games). */
+  cluster?: string;
+  gamesPerJob?: string;
+  maxNetAge?: string;
+  /** With --cluster: publish nets as files in this shared directory instead of in Redis. */
+  netDir?: string;
 }
 
 function readJsonConfig(path: string): Record<string, unknown> {
@@ -89,24 +95,48 @@ function defaultRunDir(c: AZConfig): string {
 export async function runSelfplay(f: SelfplayFlags): Promise<void> {
   const cfg = resolveSelfplayConfig(f);
   const runDir = f.resume ?? f.out ?? defaultRunDir(cfg);
+  const cluster = f.cluster === undefined ? null : await clusterSetup(f, runDir);
   const backend = await initBackend({ backend: f.backend });
   const events = new PipelineEvents();
-  const pipeline = await Pipeline.create({ runDir, config: cfg, resume: f.resume !== undefined, events, backend });
+  const pipeline = await Pipeline.create({ runDir, config: cfg, resume: f.resume !== undefined, events, backend, ...(cluster ? { runnerFactory: cluster.runnerFactory } : {}) });
   const offLog = attachMetricsLog(events, join(runDir, 'metrics.jsonl'));
+  const offCluster = cluster ? await cluster.attachEvents(events) : null;
   const c = pipeline.config;
   const header =
     `tengen selfplay: ${c.game}${Object.keys(c.gameParams).length ? ' ' + JSON.stringify(c.gameParams) : ''}, mode ${c.mode}, ${c.arch} ${c.blocks}x${c.filters}, ` +
     `${c.simulations} simulations, ${c.gamesPerGeneration} games/generation, workers ${c.workers}, seed ${c.seed}, backend ${backend}\n` +
-    `run directory ${runDir}${f.resume ? ` (resumed at generation ${pipeline.state.generation})` : ''}`;
+    `run directory ${runDir}${f.resume ? ` (resumed at generation ${pipeline.state.generation})` : ''}` +
+    (cluster ? `\nself-play on the cluster at ${cluster.url}: start workers with tengen worker --cluster <redis-url>` : '');
   const tui = f.tui ?? (process.stdout.isTTY === true && process.stdin.isTTY === true);
   try {
     if (tui) await runWithDashboard(pipeline, events, header);
     else await runWithProgressLines(pipeline, events, header);
   } finally {
     offLog();
+    await offCluster?.();
     pipeline.dispose();
   }
   process.stdout.write(`done: ${pipeline.state.generation} generations; resume with: tengen selfplay --resume ${runDir}\n`);
+}
+
+/** `--cluster`: check the URL and numbers now (UserError), and load the cluster code only when asked for. */
+async function clusterSetup(f: SelfplayFlags, runDir: string) {
+  const { parseRedisUrl, redactUrl, clusterRunnerFactory, attachClusterEvents } = await import('../cluster/trainer.ts');
+  const target = parseRedisUrl(f.cluster!);
+  const count = (name: string, raw: string | undefined, min: number): number | undefined => {
+    if (raw === undefined) return undefined;
+    const n = Number(raw);
+    if (!/^\d+$/.test(raw.trim()) || n < min) throw new UserError(`--${name} ${raw}: expected a whole number >= ${min}`);
+    return n;
+  };
+  const gamesPerJob = count('games-per-job', f.gamesPerJob, 1);
+  const maxNetAge = count('max-net-age', f.maxNetAge, 0);
+  const log = (m: string): void => void process.stderr.write(`cluster: ${m}\n`);
+  return {
+    url: redactUrl(target),
+    runnerFactory: clusterRunnerFactory(target, runDir, { gamesPerJob, maxNetAge, log, ...(f.netDir ? { netDir: f.netDir } : {}) }),
+    attachEvents: (events: PipelineEvents) => attachClusterEvents(events, target, log),
+  };
 }
 
 async function runWithProgressLines(pipeline: Pipeline, events: PipelineEvents, header: string): Promise<void> {
@@ -198,6 +228,10 @@ export function register(program: Command): void {
     .option('--set <key=value...>', 'override one setting, e.g. --set simulations=100 --set lrSchedule=[{"step":0,"lr":0.01}]')
     .option('--tui', 'live dashboard (the default when run in a terminal)')
     .option('--no-tui', 'plain progress lines instead of the dashboard')
+    .option('--cluster <redis-url>', 'distributed self-play: enqueue games in this Redis for `tengen worker` processes (redis://[:password@]host:6379/0)')
+    .option('--games-per-job <n>', 'with --cluster: games per queued job (default: concurrentGames)')
+    .option('--max-net-age <g>', 'with --cluster: drop games played by nets more than g generations old (default 1)')
+    .option('--net-dir <dir>', 'with --cluster: publish nets as files in this directory shared with the workers, instead of in Redis')
     .action(async (opts: SelfplayFlags, cmd: Command) => {
       const globals = cmd.optsWithGlobals() as { backend?: string };
       await runSelfplay({ ...opts, backend: globals.backend });

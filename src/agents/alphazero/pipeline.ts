@@ -42,6 +42,11 @@ export interface PipelineOptions {
   events?: PipelineEvents;
   /** Backend name for worker threads (the main thread's backend is set by the caller). */
   backend?: string;
+  /**
+   * Build the self-play runner instead of the default (in this thread, or `config.workers` worker
+   * threads), e.g. a cluster's. It gets the self-play weights before every generation's games.
+   */
+  runnerFactory?: (p: { game: Game; config: AZConfig; spec: NetSpec }) => Promise<SelfPlayRunner>;
 }
 
 /** Resignation records kept for calibration (a sliding window). */
@@ -65,11 +70,13 @@ export class Pipeline {
   private onnxInThread: OnnxEvaluator | null = null;
   private stopRequested = false;
   private readonly backend: string | undefined;
+  private readonly runnerFactory: PipelineOptions['runnerFactory'];
 
   private constructor(o: PipelineOptions, game: Game, ckpt: Awaited<ReturnType<typeof loadCheckpoint>> | null) {
     this.runDir = o.runDir;
     this.events = o.events ?? new PipelineEvents();
     this.backend = o.backend;
+    this.runnerFactory = o.runnerFactory;
     this.game = game;
     this.config = ckpt ? { ...ckpt.state.config, generations: o.config.generations, minutes: o.config.minutes, workers: o.config.workers, progressInterval: o.config.progressInterval } : o.config;
     const c = this.config;
@@ -172,7 +179,9 @@ export class Pipeline {
     const c = this.config;
     // In-thread self-play reads the mode's model object itself, which always holds the self-play
     // weights; an onnxruntime evaluator is re-exported from it before every generation's games.
-    if (c.workers === 0) {
+    if (this.runnerFactory) {
+      this.runner = await this.runnerFactory({ game: this.game, config: c, spec: this.spec });
+    } else if (c.workers === 0) {
       const best = await createBestEvaluatorWithReason(this.game, this.selfPlayModel(), { prefer: c.inference ?? 'auto' });
       if (best.evaluator instanceof OnnxEvaluator) this.onnxInThread = best.evaluator;
       this.runner = new InThreadRunner(this.game, best.evaluator, best.fallbackReason === undefined ? 'onnxruntime' : `tfjs (${best.fallbackReason})`);
@@ -233,7 +242,7 @@ export class Pipeline {
 
     // --- self-play ---
     const runner = await this.ensureRunner();
-    if (c.workers > 0) await runner.setWeights(getWeightBlob(this.selfPlayModel()));
+    if (c.workers > 0 || this.runnerFactory) await runner.setWeights(getWeightBlob(this.selfPlayModel()));
     else if (this.onnxInThread) await this.onnxInThread.refresh();
     const indices = Array.from({ length: c.gamesPerGeneration }, (_, k) => this.state.totalGames + k);
     const ts = performance.now();
