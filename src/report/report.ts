@@ -5,7 +5,8 @@
  * Every line of RUN_DIR/metrics.jsonl is a JSON object. The x axis is the first of `step`,
  * `global_step`, `generation`, `iteration` a line carries (else its line number); every other
  * numeric field becomes a series. Fields sharing a prefix before '/' (losses/value, losses/policy)
- * share one chart.
+ * share one chart. Lines with an `event` name (the self-play pipeline's log) chart each event's
+ * fields apart ('eval:result score' is not 'strength score'), with one series per `opponent`.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -15,6 +16,8 @@ import { lineChartSvg, type Series } from './svg-chart.ts';
 
 const X_KEYS = ['step', 'global_step', 'generation', 'iteration'];
 const SKIP = new Set(['time', 'wall', 'timestamp', 't']);
+/** String fields that split one event's field into several series. */
+const SPLIT_BY = ['opponent'];
 
 export interface Chart {
   file: string;
@@ -50,13 +53,17 @@ export function buildCharts(rows: Array<Record<string, unknown>>): Chart[] {
     const xKey = X_KEYS.find((k) => typeof row[k] === 'number');
     if (xKey) xLabel = xKey;
     const x = xKey ? (row[xKey] as number) : i;
+    const event = typeof row['event'] === 'string' ? row['event'] : '';
+    const split = SPLIT_BY.filter((f) => typeof row[f] === 'string').map((f) => `${f} ${row[f] as string}`).join(', ');
     for (const [k, v] of Object.entries(row)) {
       if (typeof v !== 'number' || !Number.isFinite(v) || X_KEYS.includes(k) || SKIP.has(k)) continue;
-      const group = k.includes('/') ? k.slice(0, k.indexOf('/')) : k;
+      const field = k.includes('/') ? k.slice(0, k.indexOf('/')) : k;
+      const group = event ? `${event} ${field}` : field;
+      const name = split ? `${k} (${split})` : k;
       let g = groups.get(group);
       if (!g) groups.set(group, (g = new Map()));
-      let s = g.get(k);
-      if (!s) g.set(k, (s = { name: k, points: [] }));
+      let s = g.get(name);
+      if (!s) g.set(name, (s = { name, points: [] }));
       s.points.push([x, v]);
     }
   });
