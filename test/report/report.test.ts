@@ -47,4 +47,20 @@ describe('tengen report', () => {
     expect(t[0]).toBeGreaterThanOrEqual(-0.37);
     expect(t[t.length - 1]).toBeLessThanOrEqual(1.42);
   });
+
+  it('charts the fields of different pipeline events apart, one series per opponent', () => {
+    const rows = [
+      { event: 'eval:result', generation: 1, score: 0.6 },
+      { event: 'strength', generation: 1, opponent: 'random', score: 0.9 },
+      { event: 'strength', generation: 1, opponent: 'perfect', score: 0.4 },
+      { event: 'strength', generation: 2, opponent: 'random', score: 0.95 },
+    ];
+    const charts = buildCharts(rows);
+    const titles = charts.map((c) => c.title).sort();
+    expect(titles).toEqual(['eval:result score', 'strength score']);
+    const strength = charts.find((c) => c.title === 'strength score')!;
+    expect(strength.svg).toContain('score (opponent random)');
+    expect(strength.svg).toContain('score (opponent perfect)');
+    expect(charts.find((c) => c.title === 'eval:result score')!.svg).not.toContain('opponent');
+  });
 });
