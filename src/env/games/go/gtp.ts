@@ -165,7 +165,7 @@ export class GtpEngine {
         write('\n');
         return true;
       }
-      const mv = await this.genmoveStreaming(color!, intervalMs, onInfo);
+      const mv = await this.genmoveCore(color!, { intervalMs, onInfo });
       write(`play ${mv}\n\n`);
     } catch (e) {
       const msg = e instanceof GtpFailure || e instanceof UserError ? e.message : `internal error: ${e instanceof Error ? e.message : String(e)}`;
@@ -174,13 +174,18 @@ export class GtpEngine {
     return true;
   }
 
-  private async genmoveStreaming(color: Player, intervalMs: number, onInfo: (c: Candidate[]) => void): Promise<string> {
+  /**
+   * Search for `color` and play the move (the state is changed only when a move, not a
+   * resignation, comes back); returns the move's name or 'resign'. Both genmove and the streaming
+   * genmove_analyze run through here.
+   */
+  private async genmoveCore(color: Player, opts: Pick<GenmoveOptions, 'onInfo' | 'intervalMs'>): Promise<string> {
     const s = this.state.clone();
     if (s.isTerminal() && s.resignedPlayer() === -1) s.resumeAfterPasses();
     if (s.isTerminal()) throw new GtpFailure('the game is over (a player resigned); use clear_board');
     if (s.nextColor() !== color) s.applyAction(s.game.pass);
     if (s.isTerminal()) s.resumeAfterPasses();
-    const r = await this.player.genmove(s, { ...this.limits(), intervalMs, onInfo });
+    const r = await this.player.genmove(s, { ...this.limits(), ...opts });
     if (r.resign) return 'resign';
     this.state = s;
     this.playFor(color, r.action);
@@ -253,20 +258,8 @@ export class GtpEngine {
   }
 
   private async genmove(color: Player, analyze: boolean): Promise<string> {
-    const s = this.state.clone();
-    if (s.isTerminal() && s.resignedPlayer() === -1) s.resumeAfterPasses();
-    if (s.isTerminal()) throw new GtpFailure('the game is over (a player resigned); use clear_board');
-    if (s.nextColor() !== color) s.applyAction(s.game.pass);
-    if (s.isTerminal()) s.resumeAfterPasses();
     let info = '';
-    const r = await this.player.genmove(s, {
-      ...this.limits(),
-      onInfo: analyze ? (c) => (info = this.infoLine(c)) : undefined,
-    });
-    if (r.resign) return analyze ? `\n${info}\nplay resign` : 'resign';
-    this.state = s;
-    this.playFor(color, r.action);
-    const mv = this.state.actionToString(r.action);
+    const mv = await this.genmoveCore(color, analyze ? { onInfo: (c) => (info = this.infoLine(c)) } : {});
     return analyze ? `\n${info}\nplay ${mv}` : mv;
   }
 

@@ -1,0 +1,170 @@
+/**
+ * `tengen lee <stage>`: the AlphaGo Lee pipeline on 9x9 Go (src/agents/alphago-lee). Stages write to
+ * one run directory (--dir): rollout/, sl/, rl/, value/; each reads the earlier stages from there and
+ * resumes from its own checkpoint when rerun.
+ *
+ *   tengen lee gen-data --games N [--level 10] --out DIR      GNU Go self-play games as SGF
+ *   tengen lee rollout  --dir RUN --data DIR [--data DIR2]    rollout policy (accuracy, us/move)
+ *   tengen lee sl       --dir RUN --data DIR ...              SL policy net (test accuracy)
+ *   tengen lee rl       --dir RUN                             RL policy net (win rate vs SL)
+ *   tengen lee value    --dir RUN [--games N]                 value net data + training (MSE)
+ *   tengen lee eval     --dir RUN [--games N]                 RL vs SL policy match
+ * Play with the search: tengen gtp --engine lee --model RUN [--lambda 0.5] [--raw].
+ */
+import { join } from 'node:path';
+import type { Command } from 'commander';
+import { UserError } from '../util/errors.ts';
+
+function num(name: string, v: string | undefined, min: number, max: number, int: boolean): number | undefined {
+  if (v === undefined) return undefined;
+  const x = Number(v);
+  if (!Number.isFinite(x) || x < min || x > max || (int && !Number.isInteger(x))) {
+    throw new UserError(`${name} must be ${int ? 'an integer' : 'a number'} in ${min}..${max}, got '${v}'`);
+  }
+  return x;
+}
+
+const collect = (v: string, prev: string[] = []): string[] => [...prev, v];
+
+async function backend(cmd: Command): Promise<void> {
+  const { initBackend } = await import('../nets/backend.ts');
+  await initBackend({ backend: (cmd.optsWithGlobals() as { backend?: string }).backend, quiet: true });
+}
+
+function needDir(d: string | undefined): string {
+  if (!d?.trim()) throw new UserError('--dir RUN is required (the pipeline run directory)');
+  return d;
+}
+
+export function register(program: Command): void {
+  const lee = program.command('lee').description('AlphaGo Lee pipeline on 9x9 Go: gen-data, rollout, sl, rl, value, eval');
+
+  lee
+    .command('gen-data')
+    .description('GNU Go self-play games with randomised openings, as SGF (resumable)')
+    .requiredOption('--games <n>', 'games to have in --out')
+    .option('--level <n>', 'GNU Go level 0..10', '10')
+    .requiredOption('--out <dir>', 'directory for game-NNNNN.sgf')
+    .option('--opening-moves <n>', 'random opening moves, up to n per game', '4')
+    .option('--minutes <m>', 'stop after m minutes')
+    .option('--seed <n>', 'seed', '1')
+    .option('--engine <cmd>', 'GTP engine command line (default: gnugo --mode gtp --level L --chinese-rules)')
+    .action(async (o: { games: string; level: string; out: string; openingMoves: string; minutes?: string; seed: string; engine?: string }) => {
+      const { genData } = await import('../agents/alphago-lee/gen-data.ts');
+      const r = await genData({
+        games: num('--games', o.games, 1, 1e7, true)!, level: num('--level', o.level, 0, 10, true)!, out: o.out,
+        openingMoves: num('--opening-moves', o.openingMoves, 0, 40, true), minutes: num('--minutes', o.minutes, 0, 1e6, false),
+        seed: num('--seed', o.seed, 0, 2 ** 31, true), engine: o.engine,
+      });
+      console.log(`gen-data: ${r.written} new games (${r.total} in ${o.out}), ${r.secondsPerGame.toFixed(2)} s/game`);
+    });
+
+  lee
+    .command('rollout')
+    .description('train the rollout policy (linear softmax on 3x3 / response patterns) by SGD')
+    .option('--dir <run>', 'pipeline run directory')
+    .option('--data <dir>', 'SGF directory (repeatable)', collect)
+    .option('--epochs <n>', 'SGD epochs', '6')
+    .option('--lr <x>', 'learning rate', '0.02')
+    .option('--seed <n>', 'seed (also the train/test split)', '1')
+    .action(async (o: { dir?: string; data?: string[]; epochs: string; lr: string; seed: string }) => {
+      if (!o.data?.length) throw new UserError('--data DIR is required (a directory of 9x9 SGF games)');
+      const { trainRolloutStage } = await import('../agents/alphago-lee/train-rollout.ts');
+      trainRolloutStage({
+        dir: join(needDir(o.dir), 'rollout'), data: o.data, epochs: num('--epochs', o.epochs, 1, 1e4, true),
+        lr: num('--lr', o.lr, 1e-9, 100, false), seed: num('--seed', o.seed, 0, 2 ** 31, true),
+      });
+    });
+
+  lee
+    .command('sl')
+    .description('train the SL policy network on the expert moves')
+    .option('--dir <run>', 'pipeline run directory')
+    .option('--data <dir>', 'SGF directory (repeatable)', collect)
+    .option('--filters <k>', 'filters per conv layer (paper 192)', '32')
+    .option('--layers <n>', 'conv layers (paper 13)', '6')
+    .option('--steps <n>', 'mini-batch steps', '2000')
+    .option('--batch <n>', 'mini-batch size', '64')
+    .option('--lr <x>', 'learning rate')
+    .option('--optimizer <adam|sgd>', 'optimizer', 'adam')
+    .option('--minutes <m>', 'stop after m minutes (checkpointed; rerun to continue)')
+    .option('--seed <n>', 'seed (also the train/test split)', '1')
+    .action(async (o: { dir?: string; data?: string[]; filters: string; layers: string; steps: string; batch: string; lr?: string; optimizer: string; minutes?: string; seed: string }, cmd: Command) => {
+      if (!o.data?.length) throw new UserError('--data DIR is required (a directory of 9x9 SGF games)');
+      if (o.optimizer !== 'adam' && o.optimizer !== 'sgd') throw new UserError(`--optimizer must be adam or sgd, got '${o.optimizer}'`);
+      const dir = join(needDir(o.dir), 'sl');
+      await backend(cmd);
+      const { trainSl } = await import('../agents/alphago-lee/sl.ts');
+      await trainSl({
+        dir, data: o.data, filters: num('--filters', o.filters, 1, 1024, true), layers: num('--layers', o.layers, 3, 40, true),
+        steps: num('--steps', o.steps, 1, 1e9, true), batch: num('--batch', o.batch, 1, 4096, true), lr: num('--lr', o.lr, 1e-9, 10, false),
+        optimizer: o.optimizer, minutes: num('--minutes', o.minutes, 0, 1e6, false), seed: num('--seed', o.seed, 0, 2 ** 31, true),
+      });
+    });
+
+  lee
+    .command('rl')
+    .description('train the RL policy network by REINFORCE against a pool of its earlier snapshots')
+    .option('--dir <run>', 'pipeline run directory (reads sl/, writes rl/)')
+    .option('--iterations <n>', 'iterations (one REINFORCE update per mini-batch of games)', '50')
+    .option('--games <n>', 'games per iteration (even)', '32')
+    .option('--pool-every <n>', 'add a snapshot to the opponent pool every n iterations', '5')
+    .option('--lr <x>', 'SGD learning rate (the paper\'s 0.001 collapsed at this scale)', '0.0001')
+    .option('--eval-games <n>', 'RL vs SL games at the end', '200')
+    .option('--minutes <m>', 'stop after m minutes (checkpointed; rerun to continue)')
+    .option('--seed <n>', 'seed', '1')
+    .action(async (o: { dir?: string; iterations: string; games: string; poolEvery: string; lr: string; evalGames: string; minutes?: string; seed: string }, cmd: Command) => {
+      const run = needDir(o.dir);
+      await backend(cmd);
+      const { trainRl } = await import('../agents/alphago-lee/rl.ts');
+      await trainRl({
+        sl: join(run, 'sl'), dir: join(run, 'rl'), iterations: num('--iterations', o.iterations, 1, 1e9, true),
+        gamesPerIter: num('--games', o.games, 2, 1e5, true), poolEvery: num('--pool-every', o.poolEvery, 1, 1e9, true),
+        lr: num('--lr', o.lr, 1e-9, 10, false), evalGames: num('--eval-games', o.evalGames, 0, 1e6, true),
+        minutes: num('--minutes', o.minutes, 0, 1e6, false), seed: num('--seed', o.seed, 0, 2 ** 31, true),
+      });
+    });
+
+  lee
+    .command('value')
+    .description('value network: one position per self-play game of the RL policy, then MSE regression')
+    .option('--dir <run>', 'pipeline run directory (reads sl/ and rl/, writes value/)')
+    .option('--games <n>', 'positions (= games) of value data', '3000')
+    .option('--max-u <n>', 'the random move U is drawn from 1..n', '60')
+    .option('--filters <k>', 'filters per conv layer', '32')
+    .option('--layers <n>', 'conv layers', '6')
+    .option('--steps <n>', 'mini-batch steps', '1500')
+    .option('--minutes <m>', 'stop training after m minutes (checkpointed; rerun to continue)')
+    .option('--seed <n>', 'seed', '1')
+    .action(async (o: { dir?: string; games: string; maxU: string; filters: string; layers: string; steps: string; minutes?: string; seed: string }, cmd: Command) => {
+      const run = needDir(o.dir);
+      await backend(cmd);
+      const { genValueData, trainValue } = await import('../agents/alphago-lee/value.ts');
+      const seed = num('--seed', o.seed, 0, 2 ** 31, true);
+      await genValueData({ sl: join(run, 'sl'), rl: join(run, 'rl'), dir: join(run, 'value'), games: num('--games', o.games, 10, 1e8, true)!, maxU: num('--max-u', o.maxU, 1, 400, true), seed });
+      await trainValue({
+        dir: join(run, 'value'), filters: num('--filters', o.filters, 1, 1024, true), layers: num('--layers', o.layers, 3, 40, true),
+        steps: num('--steps', o.steps, 1, 1e9, true), minutes: num('--minutes', o.minutes, 0, 1e6, false), seed,
+      });
+    });
+
+  lee
+    .command('eval')
+    .description('RL policy vs SL policy (both sampling, alternating colours)')
+    .option('--dir <run>', 'pipeline run directory')
+    .option('--games <n>', 'games', '200')
+    .option('--seed <n>', 'seed', '7')
+    .action(async (o: { dir?: string; games: string; seed: string }, cmd: Command) => {
+      const run = needDir(o.dir);
+      await backend(cmd);
+      const { FastNet, loadCheckedModel } = await import('../agents/alphago-lee/nets.ts');
+      const { policyMatch } = await import('../agents/alphago-lee/play.ts');
+      const { wilson } = await import('../env/games/go/match.ts');
+      const rl = await FastNet.create(await loadCheckedModel(join(run, 'rl'), 48, 81, 'eval (RL net)'));
+      const sl = await FastNet.create(await loadCheckedModel(join(run, 'sl'), 48, 81, 'eval (SL net)'));
+      const games = num('--games', o.games, 1, 1e6, true)!;
+      const r = await policyMatch(rl, sl, games, num('--seed', o.seed, 0, 2 ** 31, true)!);
+      const w = wilson(r.wins + r.draws / 2, games);
+      console.log(`RL vs SL: ${r.wins} wins, ${r.losses} losses, ${r.draws} draws; win rate ${(100 * r.winRate).toFixed(1)}% (95% CI ${(100 * w[0]).toFixed(1)}-${(100 * w[1]).toFixed(1)}%)`);
+    });
+}
