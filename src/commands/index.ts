@@ -3,6 +3,7 @@ import { register as registerArena } from './arena.ts';
 import { register as registerBestmove } from './bestmove.ts';
 import { register as registerEval } from './eval.ts';
 import { register as registerGtp } from './gtp.ts';
+import { register as registerLee } from './lee.ts';
 import { register as registerMatch } from './match.ts';
 import { register as registerNets } from './nets.ts';
 import { register as registerPlay } from './play.ts';
@@ -29,6 +30,7 @@ export function registerCommands(program: Command): void {
   registerGtp(program);
   registerMatch(program);
   registerSolve(program);
+  registerLee(program);
   registerTrain(program);
   registerEval(program);
   registerReport(program);
