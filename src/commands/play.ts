@@ -14,6 +14,7 @@ import type { Game, Player, State } from '../env/games/game.ts';
 import { UserError } from '../util/errors.ts';
 import { writeFileAtomic } from '../util/fs.ts';
 import { mctsAgent, type PlayAgent } from '../../tui/play-agent.ts';
+import { loadInk } from '../../tui/load-ink.ts';
 
 /** Nets that ship with tengen: models/<game>/ at the package root. */
 export const SHIPPED_MODELS = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'models');
@@ -139,7 +140,7 @@ export function register(program: Command): void {
       else agent = mctsAgent(state, { visits, timeMs, name: `MCTS ${timeMs ? `${o.time} s` : `${visits} visits`} (random rollouts)` });
       const save = (s: State, r: string): string => saveMoveList(o.saveDir, s, r);
       if (!process.stdin.isTTY || !process.stdout.isTTY) return plainMode(state, agent, human, save);
-      const { render } = await import('ink');
+      const { render } = await loadInk();
       const { PlayScreen } = await import('../../tui/play.tsx');
       const app = render(React.createElement(PlayScreen, { initial: state, agent, human, onFinish: save }));
       await app.waitUntilExit();

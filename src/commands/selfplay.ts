@@ -11,6 +11,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import { UserError } from '../util/errors.ts';
+import { loadInk } from '../../tui/load-ink.ts';
 import { initBackend } from '../nets/backend.ts';
 import { CONFIG_FIELDS, DEFAULT_GAME, defaultConfig, mergeConfig, parseField, type AZConfig } from '../agents/alphazero/config.ts';
 import { PipelineEvents, attachMetricsLog, attachProgressPrinter } from '../agents/alphazero/events.ts';
@@ -178,7 +179,7 @@ export function boardRenderer(game: Game): (moves: readonly string[]) => string 
 
 async function runWithDashboard(pipeline: Pipeline, events: PipelineEvents, header: string): Promise<void> {
   const React = await import('react');
-  const { render } = await import('ink');
+  const { render } = await loadInk();
   const { Dashboard } = await import('../../tui/dashboard.tsx');
   process.stdout.write(header + '\n');
   const c = pipeline.config;

@@ -6,6 +6,7 @@
  */
 import type { Command } from 'commander';
 import { UserError } from '../util/errors.ts';
+import { loadInk } from '../../tui/load-ink.ts';
 
 export interface WatchFlags {
   cluster?: string;
@@ -77,7 +78,7 @@ async function watchDashboard(
   subscribe: () => { stop(): Promise<void> },
 ): Promise<void> {
   const React = await import('react');
-  const { render, Box, Text } = await import('ink');
+  const { render, Box, Text } = await loadInk();
   const { Dashboard } = await import('../../tui/dashboard.tsx');
   const { boardRenderer } = await import('./selfplay.ts');
   const { makeGame } = await import('../agents/alphazero/games.ts');

@@ -32,6 +32,8 @@ describe.skipIf(!hasTmux)('tengen play in a terminal', () => {
     const session = `tengen-play-${process.pid}`;
     const saveDir = mkdtempSync(join(tmpdir(), 'tengen-play-'));
     const tsx = join(root, 'node_modules', '.bin', 'tsx');
+    // The tmux session inherits this environment, CI=true included on a CI runner: the screen must
+    // still be drawn (tui/load-ink.ts), since a terminal is what the user looks at.
     const cmd = `cd ${root} && ${tsx} src/cli.ts play --game tictactoe --visits 200 --save-dir ${saveDir} 2>${join(saveDir, 'stderr.txt')}; sleep 30`;
     const tmux = (...args: string[]): string => execFileSync('tmux', args, { encoding: 'utf8' });
     tmux('new-session', '-d', '-s', session, '-x', '100', '-y', '30', cmd);
