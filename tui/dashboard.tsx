@@ -199,7 +199,8 @@ export function Dashboard(props: DashboardProps): React.JSX.Element {
           {m.evalProgress ? (
             <Text>
               <Text dimColor>{'evaluation'.padEnd(13)}</Text>
-              {progressBar(m.evalProgress.done / Math.max(1, m.evalProgress.total), 16)}
+              {progressBar(m.evalProgress.done / Math.max(1, m.evalProgress.total), 16)} {m.evalProgress.done}/{m.evalProgress.total} vs{' '}
+              {m.evalProgress.opponent}
             </Text>
           ) : null}
           {workers.map((w) => (

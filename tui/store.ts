@@ -52,7 +52,8 @@ export interface DashboardModel {
   valueLoss: number[];
   policyLoss: number[];
   elo: number[];
-  evalProgress: { done: number; total: number } | null;
+  /** The evaluation match being played now (the gate, or a strength yardstick). */
+  evalProgress: { opponent: string; done: number; total: number } | null;
   live: Map<number, LiveGame>;
   workers: Map<number, WorkerRow>;
   /** Finished log lines, oldest first (rendered in <Static>). */
@@ -189,6 +190,12 @@ export function applyEvent<K extends PipelineEventName>(m: DashboardModel, name:
       m.samplesPerSec = p.samplesPerSec;
       m.phase = 'evaluation';
       m.log.push(`gen ${p.generation}: trained ${p.steps} steps, value loss ${p.valueLoss.toFixed(3)}, policy loss ${p.policyLoss.toFixed(3)}, ${p.samplesPerSec.toFixed(0)} samples/s`);
+      return true;
+    }
+    case 'eval:progress': {
+      const p = e as PipelineEventMap['eval:progress'];
+      m.phase = 'evaluation';
+      m.evalProgress = { opponent: p.opponent, done: p.done, total: p.total };
       return true;
     }
     case 'eval:result': {

@@ -112,6 +112,26 @@ describe('self-play dashboard', () => {
     ui.unmount();
   });
 
+  it('shows the evaluation games as a progress bar, gate then strength yardstick', async () => {
+    const events = new PipelineEvents();
+    const ui = render(<Dashboard events={events} controls={controls()} renderBoard={renderBoard} maxFps={50} />);
+    startRun(events);
+    events.emit('eval:progress', { generation: 1, opponent: 'gen 0', done: 5, total: 20 });
+    await tick();
+    const line = ui.lastFrame()!.split('\n').find((l) => /^\s*evaluation /.test(l));
+    expect(line).toBeDefined();
+    expect(line).toContain('5/20 vs gen 0');
+    expect(line).toContain(progressBar(5 / 20, 16));
+    events.emit('eval:progress', { generation: 1, opponent: 'uct-200', done: 10, total: 10 });
+    await tick();
+    expect(ui.lastFrame()).toContain('10/10 vs uct-200');
+    // A new generation clears it.
+    events.emit('generation:start', { generation: 2, bestGeneration: 1 });
+    await tick();
+    expect(ui.lastFrame()).not.toContain('vs uct-200');
+    ui.unmount();
+  });
+
   it('fits the key figures in an 80-column frame', async () => {
     const events = new PipelineEvents();
     const ui = render(<Dashboard events={events} controls={controls()} renderBoard={renderBoard} maxFps={50} />);

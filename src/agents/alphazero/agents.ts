@@ -125,10 +125,20 @@ export interface MatchResult {
 /**
  * Play `games` games of A against B, A taking player 0 in even games and player 1 in odd ones.
  * Game i uses seeds derived from (seed, i), so results do not depend on concurrency.
+ * `onGameEnd(done, total)` is called as each game finishes (for progress displays).
  */
-export async function playMatch(game: Game, a: AgentFactory, b: AgentFactory, games: number, seed: number, concurrency = 8): Promise<MatchResult> {
+export async function playMatch(
+  game: Game,
+  a: AgentFactory,
+  b: AgentFactory,
+  games: number,
+  seed: number,
+  concurrency = 8,
+  onGameEnd?: (done: number, total: number) => void,
+): Promise<MatchResult> {
   const results: MatchResult['games'] = new Array(games);
   let next = 0;
+  let finished = 0;
   const lane = async (): Promise<void> => {
     for (;;) {
       const i = next++;
@@ -149,6 +159,7 @@ export async function playMatch(game: Game, a: AgentFactory, b: AgentFactory, ga
         agentB.observe?.(act);
       }
       results[i] = { aPlayer, aReturn: state.returns()[aPlayer], moves };
+      onGameEnd?.(++finished, games);
     }
   };
   await Promise.all(Array.from({ length: Math.max(1, Math.min(concurrency, games)) }, lane));

@@ -32,6 +32,8 @@ export interface PipelineEventMap {
   'train:batch': { step: number; lr: number; loss: number; valueLoss: number; policyLoss: number; l2Loss: number; policyEntropy: number; samplesPerSec: number };
   'train:done': { generation: number; steps: number; seconds: number; valueLoss: number; policyLoss: number; policyEntropy: number; samplesPerSec: number; bufferPositions: number };
   'resign:calibrated': { threshold: number | null; falsePositiveRate: number; wouldResign: number; checkedGames: number };
+  /** One evaluation game finished: the gate (opponent `gen N`) or a strength yardstick. */
+  'eval:progress': { generation: number; opponent: string; done: number; total: number };
   'eval:result': { generation: number; candidate: number; best: number; wins: number; draws: number; losses: number; score: number; accepted: boolean; elo: number };
   'strength': { generation: number; opponent: string; wins: number; draws: number; losses: number; score: number; extra?: Record<string, number> };
   'checkpoint': { generation: number; dir: string; seconds: number };
@@ -81,11 +83,11 @@ export class PipelineEvents {
 
 export const ALL_EVENTS: PipelineEventName[] = [
   'run:start', 'generation:start', 'game:start', 'game:move', 'game:end', 'selfplay:done', 'worker:stats', 'train:batch',
-  'train:done', 'resign:calibrated', 'eval:result', 'strength', 'checkpoint', 'generation:end', 'run:end', 'log',
+  'train:done', 'resign:calibrated', 'eval:progress', 'eval:result', 'strength', 'checkpoint', 'generation:end', 'run:end', 'log',
 ];
 
 /** Events too frequent for the metrics file. */
-const CHATTY = new Set<PipelineEventName>(['game:move', 'game:start', 'game:end']);
+const CHATTY = new Set<PipelineEventName>(['game:move', 'game:start', 'game:end', 'eval:progress']);
 
 /** Append every non-chatty event as one JSON line {time, event, ...payload} to `path`. */
 export function attachMetricsLog(events: PipelineEvents, path: string): () => void {

@@ -24,8 +24,9 @@ export async function gate(
   threshold: number,
   seed: number,
   concurrency = 8,
+  onGameEnd?: (done: number, total: number) => void,
 ): Promise<GateResult> {
   if (!Number.isInteger(games) || games < 1) throw new Error(`gate: games must be a positive integer, got ${games}`);
-  const m = await playMatch(game, candidate, best, games, seed, concurrency);
+  const m = await playMatch(game, candidate, best, games, seed, concurrency, onGameEnd);
   return { ...m, accepted: passesGate(m.score, threshold), threshold };
 }

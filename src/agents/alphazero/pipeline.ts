@@ -309,7 +309,9 @@ export class Pipeline {
     let elo = this.elo.has(this.state.bestGeneration) ? this.elo.ratingOf(this.state.bestGeneration) : 0;
     if (c.evalGames > 0 && steps > 0) {
       const ao = this.evalAgentOptions();
-      const r = await gate(this.game, netAgent(this.game, currentEval, ao), netAgent(this.game, bestEval, ao), c.evalGames, c.gatingThreshold, matchSeed(c.seed, g), 8);
+      const r = await gate(this.game, netAgent(this.game, currentEval, ao), netAgent(this.game, bestEval, ao), c.evalGames, c.gatingThreshold, matchSeed(c.seed, g), 8, (done, total) =>
+        this.events.emit('eval:progress', { generation: g, opponent: `gen ${this.state.bestGeneration}`, done, total }),
+      );
       accepted = c.mode === 'alphazero' ? true : r.accepted;
       elo = this.elo.record(g, this.state.bestGeneration, r.score, c.evalGames);
       this.events.emit('eval:result', { generation: g, candidate: g, best: this.state.bestGeneration, wins: r.wins, draws: r.draws, losses: r.losses, score: r.score, accepted, elo });
@@ -325,7 +327,9 @@ export class Pipeline {
     // --- strength yardsticks (the self-play net) ---
     if (c.strengthGames > 0) {
       const spEval = this.config.mode === 'zero' ? bestEval : currentEval;
-      const res = await measureStrength(this.game, spEval, { ...this.evalAgentOptions(), temperatureMoves: Math.min(2, c.evalTemperatureMoves) }, c.strengthGames, c.baselineRollouts, matchSeed(c.seed, g) + 7);
+      const res = await measureStrength(this.game, spEval, { ...this.evalAgentOptions(), temperatureMoves: Math.min(2, c.evalTemperatureMoves) }, c.strengthGames, c.baselineRollouts, matchSeed(c.seed, g) + 7, (opponent, done, total) =>
+        this.events.emit('eval:progress', { generation: g, opponent, done, total }),
+      );
       for (const r of res) this.events.emit('strength', { generation: g, ...r });
     }
 

@@ -63,22 +63,24 @@ export async function measureStrength(
   games: number,
   baselineRollouts: number,
   seed: number,
+  onProgress?: (opponent: string, done: number, total: number) => void,
 ): Promise<StrengthResult[]> {
   const out: StrengthResult[] = [];
   if (games <= 0) return out;
+  const progress = (opponent: string) => (done: number, total: number): void => onProgress?.(opponent, done, total);
   const me = netAgent(game, evaluator, agentOpts);
-  const vsRandom = await playMatch(game, me, randomAgent(), games, seed * 31 + 1, 8);
+  const vsRandom = await playMatch(game, me, randomAgent(), games, seed * 31 + 1, 8, progress('random'));
   out.push({ opponent: 'random', wins: vsRandom.wins, draws: vsRandom.draws, losses: vsRandom.losses, score: vsRandom.score });
   if (game.name === 'tictactoe') {
     // The perfect player is deterministic up to ties; argmax play keeps games distinct only through those.
-    const vsPerfect = await playMatch(game, netAgent(game, evaluator, { ...agentOpts, temperatureMoves: 0 }), solverAgent(game), games, seed * 31 + 2, 8);
+    const vsPerfect = await playMatch(game, netAgent(game, evaluator, { ...agentOpts, temperatureMoves: 0 }), solverAgent(game), games, seed * 31 + 2, 8, progress('perfect'));
     const raw = await tictactoeRawOptimalRate(game, evaluator);
     out.push({
       opponent: 'perfect', wins: vsPerfect.wins, draws: vsPerfect.draws, losses: vsPerfect.losses, score: vsPerfect.score,
       extra: { rawOptimalRate: raw.rate, rawMistakes: raw.mistakes, positions: raw.positions },
     });
   } else {
-    const vsUct = await playMatch(game, me, uctAgent(game, baselineRollouts), games, seed * 31 + 3, 8);
+    const vsUct = await playMatch(game, me, uctAgent(game, baselineRollouts), games, seed * 31 + 3, 8, progress(`uct-${baselineRollouts}`));
     out.push({ opponent: `uct-${baselineRollouts}`, wins: vsUct.wins, draws: vsUct.draws, losses: vsUct.losses, score: vsUct.score });
   }
   return out;

@@ -33,6 +33,8 @@ describe('AlphaZero pipeline (tiny tic-tac-toe)', () => {
     events.onAny((n) => seen.add(n));
     const logs: string[] = [];
     events.on('log', (e) => logs.push(e.message));
+    const evalDone = new Map<string, number[]>();
+    events.on('eval:progress', (e) => evalDone.set(`${e.generation} ${e.opponent}`, [...(evalDone.get(`${e.generation} ${e.opponent}`) ?? []), e.done, e.total]));
     attachMetricsLog(events, join(dir, 'metrics.jsonl'));
     const p = await Pipeline.create({ runDir: dir, config: tinyConfig({ generations: 2 }), events });
     await p.run();
@@ -42,6 +44,15 @@ describe('AlphaZero pipeline (tiny tic-tac-toe)', () => {
       expect(seen.has(e), e).toBe(true);
     }
     expect(p.state.generation).toBe(2);
+    // Each evaluation match reports every finished game, 1..total, for the dashboard's progress bar.
+    const cfg = tinyConfig({ generations: 2 });
+    expect(evalDone.size).toBeGreaterThan(0);
+    for (const [key, pairs] of evalDone) {
+      const total = key.includes(' gen ') ? cfg.evalGames : cfg.strengthGames;
+      const dones = pairs.filter((_, i) => i % 2 === 0);
+      expect(dones, key).toEqual(Array.from({ length: total }, (_, i) => i + 1));
+      expect(pairs.filter((_, i) => i % 2 === 1).every((t) => t === total), key).toBe(true);
+    }
     // onnxruntime-node's CPU binary ships in its npm package, so self-play runs on it.
     expect(logs).toContain('self-play inference: onnxruntime');
     expect(p.state.totalGames).toBe(16);
