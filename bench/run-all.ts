@@ -7,7 +7,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 
-const QUICK = ['env', 'solver', 'go', 'mcts', 'backend', 'nets', 'word2vec'];
+const QUICK = ['env', 'solver', 'go', 'mcts', 'backend', 'nets', 'selfplay-workers', 'word2vec'];
 const LONG = ['rl', 'alphazero', 'translate', 'wavenet', 'vision'];
 const names = process.argv.slice(2);
 const unknown = names.filter((n) => !QUICK.includes(n) && !LONG.includes(n));
