@@ -1,6 +1,7 @@
 /**
- * The trainer side of distributed self-play: a SelfPlayRunner whose games are played by
- * `tengen worker` processes on any machine, through a BullMQ queue in Redis.
+ * The trainer side of distributed self-play: a SelfPlayRunner whose games, self-play and the
+ * gate's evaluation matches (playMatch), are played by `tengen worker` processes on any machine,
+ * through a BullMQ queue in Redis.
  *
  * setWeights publishes the net by content hash; play() points the run's `latest` at it, splits
  * the games into jobs of `gamesPerJob` ("play games i..j of generation g with net h and these
@@ -13,13 +14,14 @@
 import { Job, Queue } from 'bullmq';
 import type { Game } from '../env/games/game.ts';
 import type { NetSpec, WeightBlob } from '../agents/alphazero/net.ts';
-import type { PlayRequest, SelfPlayRunner, WorkerStat } from '../agents/alphazero/runner.ts';
+import type { MatchRequest, PlayRequest, SelfPlayRunner, WorkerStat } from '../agents/alphazero/runner.ts';
+import type { MatchGame } from '../agents/alphazero/agents.ts';
 import type { GameHooks, PlayedGame } from '../agents/alphazero/selfplay.ts';
 import { UserError } from '../util/errors.ts';
 import { bullConnection, Redis } from './redis.ts';
 import { setLatest, storeNet } from './nets.ts';
 import type { RedisTarget } from './redis-url.ts';
-import { BULL_PREFIX, parseResult, PROTOCOL_VERSION, QUEUE_NAME, SchemaError, type SelfPlayJob } from './schema.ts';
+import { BULL_PREFIX, parseMatchResult, parseResult, PROTOCOL_VERSION, QUEUE_NAME, SchemaError, type MatchJob, type SelfPlayJob } from './schema.ts';
 
 export interface ClusterRunnerOptions {
   target: RedisTarget;
@@ -81,6 +83,79 @@ export class ClusterRunner implements SelfPlayRunner {
     return `${this.o.runId}.g${gen}.i${indices[0]}.n${indices.length}.${this.hash!.slice(0, 16)}${retry ? `.r${retry}` : ''}`;
   }
 
+  private jobOpts(jobId: string): Record<string, unknown> {
+    return { jobId, attempts: this.o.attempts ?? 5, backoff: { type: 'fixed', delay: 500 }, removeOnComplete: { age: 3 * 24 * 3600, count: 100_000 }, removeOnFail: { age: 7 * 24 * 3600 } };
+  }
+
+  private async addJobs(jobs: { name: string; data: SelfPlayJob | MatchJob; opts: Record<string, unknown> }[]): Promise<void> {
+    for (;;) {
+      try {
+        await this.queue.addBulk(jobs);
+        return;
+      } catch (e) {
+        this.log(`cannot enqueue jobs yet (${(e as Error).message}); retrying`);
+        await sleep(1000);
+      }
+    }
+  }
+
+  /**
+   * Wait until every job in `pending` (job id -> its data) has been answered. A finished job's
+   * return value goes to `done` (a SchemaError from it rejects the result); a job that failed,
+   * vanished or was rejected goes to `lost` with the reason, which enqueues its games again
+   * (adding to `pending`, so this waits for those too).
+   */
+  private async drain<D>(
+    pending: Map<string, D>,
+    what: string,
+    done: (jobId: string, data: D, value: unknown) => Promise<void>,
+    lost: (data: D, reason: string) => Promise<void>,
+  ): Promise<void> {
+    let wait = 50;
+    while (pending.size > 0) {
+      if (this.closed) throw new Error(`ClusterRunner closed while ${what} jobs were pending`);
+      let progressed = false;
+      for (const [jobId, data] of [...pending]) {
+        let job: Job | undefined;
+        try {
+          job = await Job.fromId(this.queue, jobId);
+        } catch (e) {
+          this.log(`cannot read job ${jobId} (${(e as Error).message}); retrying`);
+          await sleep(1000);
+          continue;
+        }
+        if (!job) {
+          // Gone (Redis lost it, or someone removed it): play those games again under a new id.
+          this.log(`job ${jobId} vanished from the queue; enqueueing its games again`);
+          pending.delete(jobId);
+          await lost(data, 'the job vanished from the queue');
+          continue;
+        }
+        if (!job.finishedOn) continue;
+        pending.delete(jobId);
+        if (job.failedReason && !job.returnvalue) {
+          // Out of attempts (or refused by a worker, e.g. one of another version): try again under a new id, a few times.
+          this.log(`job ${jobId} failed after ${job.attemptsMade} attempt(s): ${job.failedReason}; enqueueing its games again`);
+          this.rejected.push({ jobId, reason: job.failedReason });
+          await lost(data, job.failedReason);
+          continue;
+        }
+        progressed = true;
+        try {
+          await done(jobId, data, job.returnvalue);
+        } catch (e) {
+          if (!(e instanceof SchemaError)) throw e;
+          this.rejected.push({ jobId, reason: e.message });
+          this.log(`job ${jobId}: ${e.message}; enqueueing its games again`);
+          await lost(data, e.message);
+        }
+      }
+      if (pending.size === 0) break;
+      wait = progressed ? 50 : Math.min(this.o.pollMs ?? 500, wait * 2);
+      await sleep(wait);
+    }
+  }
+
   async play(req: PlayRequest, hooks: GameHooks): Promise<{ games: PlayedGame[]; stats: WorkerStat[] }> {
     if (!this.hash) throw new Error('ClusterRunner.play: setWeights first (the net to play with is published by hash)');
     if (this.closed) throw new Error('ClusterRunner.play: closed');
@@ -88,7 +163,6 @@ export class ClusterRunner implements SelfPlayRunner {
     const net = { hash: this.hash, generation: req.generation };
     await setLatest(this.redis, o.runId, net);
     const per = Math.max(1, o.gamesPerJob ?? 4);
-    const attempts = o.attempts ?? 5;
     const maxAge = o.maxNetAge ?? 1;
     const obsSize = o.game.observationShape.reduce((a, b) => a * b, 1);
     const games = new Map<number, PlayedGame>();
@@ -106,62 +180,18 @@ export class ClusterRunner implements SelfPlayRunner {
         };
         const jobId = this.jobId(req.generation, part, retry);
         pending.set(jobId, data);
-        jobs.push({ name: `g${req.generation}`, data, opts: { jobId, attempts, backoff: { type: 'fixed', delay: 500 }, removeOnComplete: { age: 3 * 24 * 3600, count: 100_000 }, removeOnFail: { age: 7 * 24 * 3600 } } });
+        jobs.push({ name: `g${req.generation}`, data, opts: this.jobOpts(jobId) });
       }
-      for (;;) {
-        try {
-          await this.queue.addBulk(jobs);
-          return;
-        } catch (e) {
-          this.log(`cannot enqueue jobs yet (${(e as Error).message}); retrying`);
-          await sleep(1000);
-        }
-      }
+      await this.addJobs(jobs);
     };
 
     await enqueue(req.indices, 0);
-    let wait = 50;
-    while (pending.size > 0) {
-      if (this.closed) throw new Error('ClusterRunner closed while self-play jobs were pending');
-      let progressed = false;
-      for (const [jobId, data] of [...pending]) {
-        let job: Job | undefined;
-        try {
-          job = await Job.fromId(this.queue, jobId);
-        } catch (e) {
-          this.log(`cannot read job ${jobId} (${(e as Error).message}); retrying`);
-          await sleep(1000);
-          continue;
-        }
-        if (!job) {
-          // Gone (Redis lost it, or someone removed it): play those games again under a new id.
-          this.log(`job ${jobId} vanished from the queue; enqueueing its games again`);
-          pending.delete(jobId);
-          await this.requeue(data.indices, retries, enqueue);
-          continue;
-        }
-        if (!job.finishedOn) continue;
-        if (job.failedReason && !job.returnvalue) {
-          // Out of attempts (or refused by a worker, e.g. one of another version): try again under a new id, a few times.
-          this.log(`job ${jobId} failed after ${job.attemptsMade} attempt(s): ${job.failedReason}; enqueueing its games again`);
-          this.rejected.push({ jobId, reason: job.failedReason });
-          pending.delete(jobId);
-          await this.requeue(data.indices, retries, enqueue, job.failedReason);
-          continue;
-        }
-        pending.delete(jobId);
-        progressed = true;
-        let parsed;
-        try {
-          parsed = parseResult(job.returnvalue, data, obsSize, o.game.numActions);
-          if (parsed.result.net.generation < req.generation - maxAge) throw new SchemaError('self-play result', `played by the net of generation ${parsed.result.net.generation}, more than ${maxAge} older than ${req.generation}`);
-        } catch (e) {
-          const reason = (e as Error).message;
-          this.rejected.push({ jobId, reason });
-          this.log(`job ${jobId}: ${reason}; enqueueing its games again`);
-          await this.requeue(data.indices, retries, enqueue, reason);
-          continue;
-        }
+    await this.drain(
+      pending,
+      'self-play',
+      async (jobId, data, value) => {
+        const parsed = parseResult(value, data, obsSize, o.game.numActions);
+        if (parsed.result.net.generation < req.generation - maxAge) throw new SchemaError('self-play result', `played by the net of generation ${parsed.result.net.generation}, more than ${maxAge} older than ${req.generation}`);
         const { result } = parsed;
         let st = perWorker.get(result.worker.id);
         if (!st) perWorker.set(result.worker.id, (st = { worker: 0, games: 0, positions: 0, evals: 0, evalsPerSec: 0, avgBatch: 0, seconds: 0, batches: 0 }));
@@ -179,13 +209,11 @@ export class ClusterRunner implements SelfPlayRunner {
         const missing = data.indices.filter((i) => !games.has(i));
         if (missing.length) {
           this.log(`job ${jobId} returned ${data.indices.length - missing.length} of ${data.indices.length} games; enqueueing the rest again`);
-          await this.requeue(missing, retries, enqueue);
+          await requeue(missing, retries, enqueue, 'self-play games');
         }
-      }
-      if (pending.size === 0) break;
-      wait = progressed ? 50 : Math.min(o.pollMs ?? 500, wait * 2);
-      await sleep(wait);
-    }
+      },
+      (data, reason) => requeue(data.indices, retries, enqueue, 'self-play games', reason),
+    );
     const stats = [...perWorker.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([, s], w) => ({
       worker: w, games: s.games, positions: s.positions, evals: s.evals, evalsPerSec: s.evals / Math.max(s.seconds, 1e-9), avgBatch: s.batches ? s.evals / s.batches : 0,
     }));
@@ -193,12 +221,48 @@ export class ClusterRunner implements SelfPlayRunner {
     return { games: out, stats };
   }
 
-  private async requeue(indices: number[], retries: Map<number, number>, enqueue: (indices: number[], retry: number) => Promise<void>, reason?: string): Promise<void> {
-    const first = indices[0]!;
-    const r = (retries.get(first) ?? 0) + 1;
-    if (r > 5) throw new Error(`cluster self-play: games ${indices.join(',')} failed or were rejected ${r - 1} times${reason ? `; last: ${reason}` : '; see the log for the reasons'}`);
-    retries.set(first, r);
-    await enqueue(indices, r);
+  /**
+   * The gate's games on the workers: both nets are published by hash, the match is cut into jobs of
+   * `gamesPerJob` game numbers, and each game counts once (by its number), whichever worker or
+   * retry played it. Game numbers fix seeds and colours, so it is the match a local gate plays.
+   */
+  async playMatch(req: MatchRequest, onGameEnd?: (done: number, total: number) => void): Promise<MatchGame[]> {
+    if (this.closed) throw new Error('ClusterRunner.playMatch: closed');
+    const o = this.o;
+    const a = { hash: await storeNet(this.redis, req.candidate, o.netDir), generation: req.generation };
+    const b = { hash: await storeNet(this.redis, req.best, o.netDir), generation: req.generation };
+    const per = Math.max(1, o.gamesPerJob ?? 4);
+    const games = new Map<number, MatchGame>();
+    const pending = new Map<string, MatchJob>();
+    const retries = new Map<number, number>();
+    const enqueue = async (indices: number[], retry: number): Promise<void> => {
+      const jobs: { name: string; data: MatchJob; opts: Record<string, unknown> }[] = [];
+      for (let k = 0; k < indices.length; k += per) {
+        const part = indices.slice(k, k + per);
+        const data: MatchJob = {
+          v: PROTOCOL_VERSION, kind: 'match', runId: o.runId, game: o.gameName, gameParams: o.gameParams, spec: o.spec, agent: req.agent, seed: req.seed,
+          generation: req.generation, indices: part, concurrency: Math.max(1, Math.min(req.concurrency, part.length)), a, b,
+        };
+        const jobId = `${o.runId}.m${req.generation}.i${part[0]}.n${part.length}.${a.hash.slice(0, 8)}${b.hash.slice(0, 8)}${retry ? `.r${retry}` : ''}`;
+        pending.set(jobId, data);
+        jobs.push({ name: `m${req.generation}`, data, opts: this.jobOpts(jobId) });
+      }
+      await this.addJobs(jobs);
+    };
+    await enqueue(Array.from({ length: req.games }, (_, i) => i), 0);
+    await this.drain(
+      pending,
+      'evaluation',
+      async (_jobId, data, value) => {
+        for (const g of parseMatchResult(value, data, o.game.numActions).games) {
+          if (games.has(g.index)) continue;
+          games.set(g.index, g);
+          onGameEnd?.(games.size, req.games);
+        }
+      },
+      (data, reason) => requeue(data.indices, retries, enqueue, 'evaluation games', reason),
+    );
+    return Array.from({ length: req.games }, (_, i) => games.get(i)!);
   }
 
   async close(): Promise<void> {
@@ -207,4 +271,19 @@ export class ClusterRunner implements SelfPlayRunner {
     await this.queue.close().catch(() => undefined);
     this.redis.close();
   }
+}
+
+/** Enqueue games again under a new job id; after 5 tries the run fails with the last reason. */
+async function requeue(
+  indices: number[],
+  retries: Map<number, number>,
+  enqueue: (indices: number[], retry: number) => Promise<void>,
+  what: string,
+  reason?: string,
+): Promise<void> {
+  const first = indices[0]!;
+  const r = (retries.get(first) ?? 0) + 1;
+  if (r > 5) throw new Error(`cluster: ${what} ${indices.join(',')} failed or were rejected ${r - 1} times${reason ? `; last: ${reason}` : '; see the log for the reasons'}`);
+  retries.set(first, r);
+  await enqueue(indices, r);
 }

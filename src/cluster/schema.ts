@@ -4,12 +4,13 @@
  * reason naming the field; nothing read from Redis is ever evaluated as code.
  *
  * Keys (all under KEY_PREFIX, one cluster per Redis database):
- *   tengen:bull:selfplay:*        the BullMQ queue of self-play jobs
+ *   tengen:bull:selfplay:*        the BullMQ queue of jobs: self-play games, and evaluation (gating) matches
  *   tengen:net:<sha256>           a published net (nets.ts), named by the hash of its bytes
  *   tengen:run:<runId>:latest     NetPointer: the newest net of a run
  *   tengen:events                 stream of the trainer's pipeline events (EventEnvelope JSON)
  *   tengen:workers                hash: worker id -> Heartbeat JSON
  */
+import type { MatchGame, NetAgentOptions } from '../agents/alphazero/agents.ts';
 import type { NetSpec } from '../agents/alphazero/net.ts';
 import type { PlayedGame, Position, SelfPlaySettings } from '../agents/alphazero/selfplay.ts';
 
@@ -55,6 +56,31 @@ export interface SelfPlayJob {
   indices: number[];
   concurrency: number;
   net: NetRef;
+}
+
+/** Play games `indices` of an evaluation match: net A (the candidate) against net B (the best). */
+export interface MatchJob {
+  v: number;
+  kind: 'match';
+  runId: string;
+  game: string;
+  gameParams: Record<string, unknown>;
+  spec: NetSpec;
+  agent: NetAgentOptions;
+  seed: number;
+  generation: number;
+  indices: number[];
+  concurrency: number;
+  a: NetRef;
+  b: NetRef;
+}
+
+export interface MatchJobResult {
+  v: number;
+  kind: 'match-result';
+  worker: { id: string; host: string };
+  games: MatchGame[];
+  seconds: number;
 }
 
 export interface WireGame extends Omit<PlayedGame, 'positions'> {
@@ -159,14 +185,65 @@ export function parseJob(x: unknown): SelfPlayJob {
   const what = 'self-play job';
   const o = obj(x, what, 'job data');
   version(o, what, 'selfplay');
-  const indices = o['indices'];
-  if (!Array.isArray(indices) || indices.length === 0 || indices.length > 100_000 || !indices.every((i) => Number.isInteger(i) && i >= 0)) throw new SchemaError(what, 'indices must be a non-empty array of game indices');
+  const indices = indexList(o['indices'], what);
   const gp = obj(o['gameParams'], what, 'gameParams');
   return {
     v: PROTOCOL_VERSION, kind: 'selfplay', runId: str(o, 'runId', what, ID_RE), game: str(o, 'game', what, /^[a-z0-9_-]{1,40}$/), gameParams: gp, spec: spec(o['spec'], what),
-    settings: settings(o['settings'], what), runSeed: num(o, 'runSeed', what, { int: true }), generation: num(o, 'generation', what, { int: true, min: 1 }), indices: indices as number[],
+    settings: settings(o['settings'], what), runSeed: num(o, 'runSeed', what, { int: true }), generation: num(o, 'generation', what, { int: true, min: 1 }), indices,
     concurrency: num(o, 'concurrency', what, { int: true, min: 1 }), net: netRef(o['net'], what),
   };
+}
+
+const AGENT_NUM: (keyof NetAgentOptions)[] = ['simulations', 'cPuct', 'mctsBatchSize', 'virtualLoss', 'temperatureMoves'];
+
+function indexList(x: unknown, what: string): number[] {
+  if (!Array.isArray(x) || x.length === 0 || x.length > 100_000 || !x.every((i) => Number.isInteger(i) && i >= 0)) throw new SchemaError(what, 'indices must be a non-empty array of game indices');
+  return x as number[];
+}
+
+/** Read a job's data as a self-play job or an evaluation match job (SchemaError says what is wrong). */
+export function parseAnyJob(x: unknown): SelfPlayJob | MatchJob {
+  const o = obj(x, 'job', 'job data');
+  return o['kind'] === 'match' ? parseMatchJob(o) : parseJob(o);
+}
+
+export function parseMatchJob(x: unknown): MatchJob {
+  const what = 'match job';
+  const o = obj(x, what, 'job data');
+  version(o, what, 'match');
+  const ag = obj(o['agent'], what, 'agent');
+  const agent = {} as NetAgentOptions;
+  for (const k of AGENT_NUM) agent[k] = num(ag, k, what, { min: 0 });
+  return {
+    v: PROTOCOL_VERSION, kind: 'match', runId: str(o, 'runId', what, ID_RE), game: str(o, 'game', what, /^[a-z0-9_-]{1,40}$/), gameParams: obj(o['gameParams'], what, 'gameParams'),
+    spec: spec(o['spec'], what), agent, seed: num(o, 'seed', what, { int: true }), generation: num(o, 'generation', what, { int: true, min: 1 }),
+    indices: indexList(o['indices'], what), concurrency: num(o, 'concurrency', what, { int: true, min: 1 }), a: netRef(o['a'], what), b: netRef(o['b'], what),
+  };
+}
+
+/** Check a match result against the job it answers: exactly the games asked for, each a legal-looking record. */
+export function parseMatchResult(x: unknown, job: MatchJob, numActions: number): MatchJobResult {
+  const what = 'match result';
+  const o = obj(x, what, 'result');
+  version(o, what, 'match-result');
+  const w = obj(o['worker'], what, 'worker');
+  const gs = o['games'];
+  if (!Array.isArray(gs)) throw new SchemaError(what, 'games must be an array');
+  const games: MatchGame[] = gs.map((gx, k) => {
+    const g = obj(gx, what, `games[${k}]`);
+    const index = num(g, 'index', what, { int: true, min: 0 });
+    const aPlayer = g['aPlayer'];
+    if (aPlayer !== index % 2) throw new SchemaError(what, `game ${index}: aPlayer must be ${index % 2} (A plays first in even games)`);
+    const aReturn = num(g, 'aReturn', what);
+    if (aReturn < -1 || aReturn > 1) throw new SchemaError(what, `game ${index}: aReturn ${aReturn} is outside [-1, 1]`);
+    const moves = g['moves'];
+    if (!Array.isArray(moves) || !moves.every((m) => Number.isInteger(m) && m >= 0 && m < numActions)) throw new SchemaError(what, `game ${index}: moves must be action numbers`);
+    return { index, aPlayer: aPlayer as 0 | 1, aReturn, moves: moves as number[] };
+  });
+  const got = games.map((g) => g.index).sort((p, q) => p - q);
+  const want = [...job.indices].sort((p, q) => p - q);
+  if (got.length !== want.length || got.some((i, k) => i !== want[k])) throw new SchemaError(what, `games ${got.join(',')} do not match the job's ${want.join(',')}`);
+  return { v: PROTOCOL_VERSION, kind: 'match-result', worker: { id: str(w, 'id', what, ID_RE), host: str(w, 'host', what) }, games, seconds: num(o, 'seconds', what, { min: 0 }) };
 }
 
 export function parseNetPointer(x: unknown): NetPointer {

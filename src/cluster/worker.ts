@@ -8,6 +8,9 @@
  * with the net that played it. A job of the wrong schema or version fails at once (no retry) with
  * the reason logged; a net whose bytes do not match its hash fails the attempt (BullMQ retries).
  *
+ * Evaluation (gating) match jobs load both nets by hash and play their slice of the match in this
+ * thread, with the same game numbers, seeds and colours as a local gate.
+ *
  * Shutdown: stop() finishes the running jobs; stop(true) hands them back to the queue at once.
  * A worker that dies without either has its jobs retried by others after BullMQ's stalled-job
  * check (lockDurationMs / stalledIntervalMs).
@@ -21,10 +24,12 @@ import { OnnxEvaluator } from '../nets/onnx-evaluator.ts';
 import { makeGame } from '../agents/alphazero/games.ts';
 import { buildNet, setWeightBlob, type WeightBlob } from '../agents/alphazero/net.ts';
 import { InThreadRunner, WorkerRunner, type SelfPlayRunner } from '../agents/alphazero/runner.ts';
+import { batched, netAgent, playMatchGames, type AgentFactory } from '../agents/alphazero/agents.ts';
+import type { Evaluator } from '../env/games/game.ts';
 import { bullConnection, Redis } from './redis.ts';
 import { fetchNet, getLatest } from './nets.ts';
 import type { RedisTarget } from './redis-url.ts';
-import { BULL_PREFIX, encodeGame, parseJob, PROTOCOL_VERSION, QUEUE_NAME, SchemaError, WORKERS_KEY, type Heartbeat, type JobResult, type NetRef, type SelfPlayJob } from './schema.ts';
+import { BULL_PREFIX, encodeGame, parseAnyJob, PROTOCOL_VERSION, QUEUE_NAME, SchemaError, WORKERS_KEY, type Heartbeat, type JobResult, type MatchJob, type MatchJobResult, type NetRef, type SelfPlayJob } from './schema.ts';
 
 export interface ClusterWorkerOptions {
   target: RedisTarget;
@@ -72,7 +77,9 @@ export class ClusterWorker {
   private readonly heartbeat: NodeJS.Timeout;
   private stopping: Promise<void> | null = null;
   /** Counts for tests and logs. */
-  readonly counts = { completed: 0, failed: 0, rejected: 0, handedBack: 0 };
+  readonly counts = { completed: 0, failed: 0, rejected: 0, handedBack: 0, matchGames: 0 };
+  /** Evaluation match jobs running now. */
+  private matchJobs = 0;
 
   private constructor(private readonly o: ClusterWorkerOptions, redis: Redis) {
     this.aborted.catch(() => undefined);
@@ -158,11 +165,10 @@ export class ClusterWorker {
     s.model?.dispose();
   }
 
-  private async loadNet(slot: Slot, ref: NetRef): Promise<void> {
-    if (slot.hash === ref.hash) return;
-    let blob: WeightBlob;
+  /** A published net's weights; a hash mismatch is counted and logged, and fails the attempt. */
+  private async fetchChecked(hash: string): Promise<WeightBlob> {
     try {
-      blob = await fetchNet(this.redis, ref.hash, this.o.netDir);
+      return await fetchNet(this.redis, hash, this.o.netDir);
     } catch (e) {
       if (e instanceof SchemaError) {
         this.counts.rejected++;
@@ -170,6 +176,11 @@ export class ClusterWorker {
       }
       throw e;
     }
+  }
+
+  private async loadNet(slot: Slot, ref: NetRef): Promise<void> {
+    if (slot.hash === ref.hash) return;
+    const blob = await this.fetchChecked(ref.hash);
     if (slot.model) {
       setWeightBlob(slot.model, blob);
       if (slot.onnx) await slot.onnx.refresh();
@@ -179,15 +190,16 @@ export class ClusterWorker {
     slot.hash = ref.hash;
   }
 
-  private async process(job: Job, token?: string): Promise<JobResult> {
-    let data: SelfPlayJob;
+  private async process(job: Job, token?: string): Promise<JobResult | MatchJobResult> {
+    let data: SelfPlayJob | MatchJob;
     try {
-      data = parseJob(job.data);
+      data = parseAnyJob(job.data);
     } catch (e) {
       this.counts.rejected++;
       this.log(`job ${job.id}: ${(e as Error).message}`);
       throw new UnrecoverableError((e as Error).message);
     }
+    if (data.kind === 'match') return this.processMatch(job, data, token);
     const slot = await this.slotFor(data);
     this.state = 'playing';
     try {
@@ -220,17 +232,66 @@ export class ClusterWorker {
       void this.beat(); // the worker table shows the new count at once
       return { v: PROTOCOL_VERSION, kind: 'selfplay-result', worker: { id: this.id, host: hostname() }, net: ref, games: games.map((g) => encodeGame(data.runId, g)), evals, batches, seconds: (performance.now() - t0) / 1000 };
     } catch (e) {
-      if (this.abort && token) {
-        // Hand the job back: it goes to the front of the wait list for another worker.
-        await job.moveToWait(token);
-        this.counts.handedBack++;
-        this.log(`handed job ${job.id} back to the queue`);
-        throw new WaitingError();
-      }
-      throw e;
+      return this.handBackOrThrow(job, token, e);
     } finally {
       slot.busy = false;
       this.state = this.slots.some((s) => s.busy) ? 'playing' : 'idle';
+    }
+  }
+
+  /** After stop(true) a job is handed back (to the front of the wait list, for another worker); any other error fails the attempt. */
+  private async handBackOrThrow(job: Job, token: string | undefined, e: unknown): Promise<never> {
+    if (this.abort && token) {
+      await job.moveToWait(token);
+      this.counts.handedBack++;
+      this.log(`handed job ${job.id} back to the queue`);
+      throw new WaitingError();
+    }
+    throw e;
+  }
+
+  /**
+   * An evaluation match slice: load net A (the candidate) and net B (the best) by hash, play the
+   * job's game numbers with the evaluation agent settings, and return each game's record.
+   */
+  private async processMatch(job: Job, data: MatchJob, token?: string): Promise<MatchJobResult> {
+    this.state = 'playing';
+    this.matchJobs++;
+    const game = makeGame(data.game, data.gameParams);
+    const nets: { model: tf.LayersModel; onnx: OnnxEvaluator | null; evaluator: Evaluator }[] = [];
+    const t0 = performance.now();
+    const guard = (f: AgentFactory): AgentFactory => (seed) => {
+      const agent = f(seed);
+      return {
+        ...agent,
+        pick: (st) => {
+          if (this.abort) throw new Error(ABORT);
+          return agent.pick(st);
+        },
+      };
+    };
+    try {
+      for (const ref of [data.a, data.b]) {
+        const blob = await this.fetchChecked(ref.hash);
+        const model = buildNet(data.spec, 0);
+        setWeightBlob(model, blob);
+        const best = await createBestEvaluatorWithReason(game, model, { prefer: this.o.inference ?? 'auto' });
+        nets.push({ model, onnx: best.evaluator instanceof OnnxEvaluator ? best.evaluator : null, evaluator: batched(best.evaluator) });
+      }
+      const playing = playMatchGames(game, guard(netAgent(game, nets[0]!.evaluator, data.agent)), guard(netAgent(game, nets[1]!.evaluator, data.agent)), data.indices, data.seed, data.concurrency);
+      playing.catch(() => undefined); // if the hand-back wins the race, the games' own end is not an error
+      const games = await Promise.race([playing, this.aborted]);
+      this.counts.matchGames += games.length;
+      return { v: PROTOCOL_VERSION, kind: 'match-result', worker: { id: this.id, host: hostname() }, games, seconds: (performance.now() - t0) / 1000 };
+    } catch (e) {
+      return this.handBackOrThrow(job, token, e);
+    } finally {
+      for (const n of nets) {
+        if (n.onnx) await n.onnx.dispose().catch(() => undefined);
+        n.model.dispose();
+      }
+      this.matchJobs--;
+      this.state = this.matchJobs > 0 || this.slots.some((s) => s.busy) ? 'playing' : 'idle';
     }
   }
 

@@ -3,7 +3,8 @@
  * the queue, `tengen selfplay --cluster` with --resume, and `tengen watch` in line mode.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { spawn } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { initBackend } from '../../src/nets/backend.ts';
@@ -19,6 +20,7 @@ import { runSelfplay } from '../../src/commands/selfplay.ts';
 import { runWatch } from '../../src/commands/watch.ts';
 import { UserError } from '../../src/util/errors.ts';
 import { HAVE_REDIS, TestRedis } from './redis-server.ts';
+import { repo } from './workers.ts';
 
 const game = makeGame('tictactoe', {});
 const spec = netSpecFor(game, 'mlp', 1, 16);
@@ -112,4 +114,48 @@ describe.skipIf(!HAVE_REDIS)('cluster lifecycle', () => {
     expect(text).toMatch(/gen 2 done in/);
     expect(text).toMatch(/cli-worker\s+\S+\s+(idle|playing)\s+8\s/);
   }, 80_000);
+  it('a trainer killed with SIGKILL mid-run resumes from its checkpoint and the queue: every generation has its games exactly once', async () => {
+    const runDir = join(dir, 'killed-run');
+    const target = parseRedisUrl(redis.url);
+    const worker = await ClusterWorker.start({ target, inference: 'tfjs', id: 'kill-worker', log: () => {} });
+    const sets = ['arch=mlp', 'blocks=1', 'filters=16', 'gamesPerGeneration=4', 'concurrentGames=2', 'simulations=16', 'mctsBatchSize=4', 'evalGames=2', 'evalSimulations=4', 'strengthGames=0', 'batchSize=16', 'minBufferPositions=8', 'progressInterval=1000'];
+    const trainer = spawn(
+      process.execPath,
+      ['--import', 'tsx', join(repo, 'src', 'cli.ts'), 'selfplay', '--cluster', redis.url, '--game', 'tictactoe', '--out', runDir, '--generations', '4', '--seed', '9', '--no-tui', '--backend', 'cpu', '--games-per-job', '2', ...sets.flatMap((x) => ['--set', x])],
+      { cwd: repo, stdio: ['ignore', 'pipe', 'pipe'] },
+    );
+    let out = '';
+    trainer.stdout!.on('data', (d: Buffer) => (out += d.toString()));
+    trainer.stderr!.on('data', (d: Buffer) => (out += d.toString()));
+    const exited = new Promise<void>((r) => trainer.once('exit', () => r()));
+    const stateFile = join(runDir, 'checkpoint', 'state.json');
+    const generation = (): number => (existsSync(stateFile) ? (JSON.parse(readFileSync(stateFile, 'utf8')) as { generation: number }).generation : 0);
+    const t0 = Date.now();
+    while (generation() < 1) {
+      if (trainer.exitCode !== null) throw new Error(`the trainer exited early:\n${out}`);
+      if (Date.now() - t0 > 60_000) throw new Error(`no checkpoint after 60 s:\n${out}`);
+      await sleep(20);
+    }
+    trainer.kill('SIGKILL');
+    await exited;
+    const killedAt = generation();
+    expect(killedAt).toBeLessThan(4);
+
+    const lines: string[] = [];
+    const write = process.stdout.write.bind(process.stdout);
+    process.stdout.write = ((x: string) => (lines.push(String(x)), true)) as typeof process.stdout.write;
+    try {
+      await runSelfplay({ cluster: redis.url, resume: runDir, generations: '4', tui: false, backend: 'cpu' });
+    } finally {
+      process.stdout.write = write;
+      await worker.stop();
+    }
+    const state = JSON.parse(readFileSync(stateFile, 'utf8')) as { generation: number; totalGames: number };
+    expect(state).toMatchObject({ generation: 4, totalGames: 16 });
+    for (let g = 1; g <= 4; g++) {
+      const games = readFileSync(join(runDir, 'games', `gen-${String(g).padStart(6, '0')}.jsonl`), 'utf8').trim().split('\n');
+      expect(games, `generation ${g}`).toHaveLength(4);
+    }
+    expect(lines.join('')).toContain(`(resumed at generation ${killedAt})`);
+  }, 120_000);
 });

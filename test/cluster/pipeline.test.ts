@@ -13,6 +13,9 @@ import { attachClusterEvents, clusterRunnerFactory } from '../../src/cluster/tra
 import { parseRedisUrl } from '../../src/cluster/redis-url.ts';
 import { Redis } from '../../src/cluster/redis.ts';
 import { readWorkers, subscribeEvents } from '../../src/cluster/events.ts';
+import { bullConnection } from '../../src/cluster/redis.ts';
+import { BULL_PREFIX, QUEUE_NAME } from '../../src/cluster/schema.ts';
+import { Queue } from 'bullmq';
 import { tinyConfig } from '../agents/alphazero/tiny-config.ts';
 import { HAVE_REDIS, TestRedis } from './redis-server.ts';
 import { spawnWorker, stopWorker, type WorkerProc } from './workers.ts';
@@ -47,6 +50,8 @@ describe.skipIf(!HAVE_REDIS)('cluster self-play pipeline', () => {
     events.on('game:end', (e) => ends.push({ generation: e.generation, gameIndex: e.gameIndex }));
     const stats: number[] = [];
     events.on('worker:stats', (s) => stats.push(s.games));
+    const evals: { generation: number; games: number }[] = [];
+    events.on('eval:result', (e) => evals.push({ generation: e.generation, games: e.wins + e.draws + e.losses }));
     await p.run();
     await off();
     p.dispose();
@@ -59,6 +64,18 @@ describe.skipIf(!HAVE_REDIS)('cluster self-play pipeline', () => {
     // Per-worker stats add up to the games; the run's id was saved for --resume.
     expect(stats.reduce((a, b) => a + b, 0)).toBe(16);
     expect(JSON.parse(readFileSync(join(runDir, 'cluster.json'), 'utf8')).runId).toMatch(/^run-[0-9a-f]{8}$/);
+
+    // The gate's games were played by the workers as match jobs: each game number once per generation.
+    const cfg = tinyConfig();
+    expect(evals).toEqual(Array.from({ length: gens }, (_, i) => ({ generation: i + 1, games: cfg.evalGames })));
+    const queue = new Queue(QUEUE_NAME, { connection: bullConnection(target), prefix: BULL_PREFIX });
+    try {
+      const done = (await queue.getJobs(['completed'])).filter((j) => (j.data as { kind: string }).kind === 'match');
+      const played = done.flatMap((j) => (j.returnvalue as { games: { index: number }[] }).games.map((g) => `${(j.data as { generation: number }).generation}:${g.index}`));
+      expect(played.sort()).toEqual(Array.from({ length: gens }, (_, g) => Array.from({ length: cfg.evalGames }, (_, i) => `${g + 1}:${i}`)).flat().sort());
+    } finally {
+      await queue.close();
+    }
 
     // Both workers reported heartbeats (the worker table of `tengen watch`).
     const r = await new Redis(target).open();

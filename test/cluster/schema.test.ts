@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { decodeNet, encodeNet, fetchNet, netHash, storeNet } from '../../src/cluster/nets.ts';
 import type { Redis } from '../../src/cluster/redis.ts';
 import { parseRedisUrl, redactUrl } from '../../src/cluster/redis-url.ts';
-import { encodeGame, parseEnvelope, parseJob, parseResult, PROTOCOL_VERSION, SchemaError, type SelfPlayJob } from '../../src/cluster/schema.ts';
+import { encodeGame, parseAnyJob, parseEnvelope, parseJob, parseMatchJob, parseMatchResult, parseResult, PROTOCOL_VERSION, SchemaError, type MatchJob, type SelfPlayJob } from '../../src/cluster/schema.ts';
 import { formatWorkers } from '../../src/cluster/events.ts';
 import { register as registerWorker, resolveWorkerFlags } from '../../src/commands/worker.ts';
 import { register as registerWatch, runWatch } from '../../src/commands/watch.ts';
@@ -49,6 +49,29 @@ describe('cluster message schemas', () => {
     expect(() => parseResult({ ...wire, games: [{ ...encodeGame('r1', game(4)), id: 'other/2/4' }] }, job, 27, 9)).toThrow(/has id/);
     expect(() => parseResult(wire, job, 28, 9)).toThrow(/holds 27 floats, expected 28/);
     expect(() => parseResult({ ...wire, v: 0 }, job, 27, 9)).toThrow(/protocol version 0/);
+  });
+
+  it('reads evaluation match jobs and checks their results game by game', () => {
+    const m: MatchJob = {
+      v: PROTOCOL_VERSION, kind: 'match', runId: 'r1', game: 'tictactoe', gameParams: {}, spec: job.spec,
+      agent: { simulations: 8, cPuct: 1.5, mctsBatchSize: 4, virtualLoss: 1, temperatureMoves: 2 }, seed: 5, generation: 3, indices: [2, 3], concurrency: 2,
+      a: { hash: 'a'.repeat(64), generation: 3 }, b: { hash: 'b'.repeat(64), generation: 3 },
+    };
+    expect(parseMatchJob(JSON.parse(JSON.stringify(m)))).toEqual(m);
+    expect(parseAnyJob(JSON.parse(JSON.stringify(m)))).toEqual(m);
+    expect(parseAnyJob(JSON.parse(JSON.stringify(job)))).toEqual(job);
+    expect(() => parseMatchJob({ ...m, b: { hash: 'nothex', generation: 3 } })).toThrow(/hash/);
+    expect(() => parseMatchJob({ ...m, agent: { ...m.agent, simulations: -1 } })).toThrow(/simulations must be >= 0/);
+    const res = { v: PROTOCOL_VERSION, kind: 'match-result', worker: { id: 'w1', host: 'h' }, seconds: 1, games: [
+      { index: 2, aPlayer: 0, aReturn: 1, moves: [4, 0, 1] },
+      { index: 3, aPlayer: 1, aReturn: 0, moves: [4] },
+    ] };
+    expect(parseMatchResult(JSON.parse(JSON.stringify(res)), m, 9).games.map((g) => g.index)).toEqual([2, 3]);
+    expect(() => parseMatchResult({ ...res, games: res.games.slice(0, 1) }, m, 9)).toThrow(/do not match the job's 2,3/);
+    expect(() => parseMatchResult({ ...res, games: [res.games[0], { ...res.games[1], aPlayer: 0 }] }, m, 9)).toThrow(/aPlayer must be 1/);
+    expect(() => parseMatchResult({ ...res, games: [res.games[0], { ...res.games[1], aReturn: 7 }] }, m, 9)).toThrow(/outside \[-1, 1\]/);
+    expect(() => parseMatchResult({ ...res, games: [res.games[0], { ...res.games[1], moves: [9] }] }, m, 9)).toThrow(/action numbers/);
+    expect(() => parseMatchResult({ ...res, kind: 'selfplay-result' }, m, 9)).toThrow(/kind/);
   });
 
   it('accepts only known events', () => {

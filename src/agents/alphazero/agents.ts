@@ -110,6 +110,15 @@ export function netAgent(game: Game, evaluator: Evaluator, o: NetAgentOptions): 
   };
 }
 
+/** One game of a match, from A's point of view. */
+export interface MatchGame {
+  /** The game's number in the match: its seeds and A's colour follow from it. */
+  index: number;
+  aPlayer: Player;
+  aReturn: number;
+  moves: number[];
+}
+
 export interface MatchResult {
   /** From A's point of view. */
   wins: number;
@@ -118,31 +127,33 @@ export interface MatchResult {
   score: number;
   low: number;
   high: number;
-  /** Per game: A's colour and A's return. */
-  games: { aPlayer: Player; aReturn: number; moves: number[] }[];
+  /** Per game, in index order: A's colour and A's return. */
+  games: MatchGame[];
 }
 
 /**
- * Play `games` games of A against B, A taking player 0 in even games and player 1 in odd ones.
- * Game i uses seeds derived from (seed, i), so results do not depend on concurrency.
- * `onGameEnd(done, total)` is called as each game finishes (for progress displays).
+ * Play games number `indices` of a match of A against B: A takes player 0 in even games and
+ * player 1 in odd ones, and game i uses seeds derived from (seed, i), so a game's result depends
+ * only on its number, not on concurrency or on which process plays it (a cluster worker plays a
+ * slice of a match, the trainer sums them). `onGameEnd(done, total)` is called as each game ends.
  */
-export async function playMatch(
+export async function playMatchGames(
   game: Game,
   a: AgentFactory,
   b: AgentFactory,
-  games: number,
+  indices: readonly number[],
   seed: number,
   concurrency = 8,
   onGameEnd?: (done: number, total: number) => void,
-): Promise<MatchResult> {
-  const results: MatchResult['games'] = new Array(games);
+): Promise<MatchGame[]> {
+  const results: MatchGame[] = new Array(indices.length);
   let next = 0;
   let finished = 0;
   const lane = async (): Promise<void> => {
     for (;;) {
-      const i = next++;
-      if (i >= games) return;
+      const k = next++;
+      if (k >= indices.length) return;
+      const i = indices[k]!;
       const rng = new Rng(`match:${seed}:${i}`);
       const aPlayer: Player = (i % 2) as Player;
       const agentA = a(rng.nextUint32());
@@ -158,20 +169,41 @@ export async function playMatch(
         agentA.observe?.(act);
         agentB.observe?.(act);
       }
-      results[i] = { aPlayer, aReturn: state.returns()[aPlayer], moves };
-      onGameEnd?.(++finished, games);
+      results[k] = { index: i, aPlayer, aReturn: state.returns()[aPlayer], moves };
+      onGameEnd?.(++finished, indices.length);
     }
   };
-  await Promise.all(Array.from({ length: Math.max(1, Math.min(concurrency, games)) }, lane));
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(concurrency, indices.length)) }, lane));
+  return results;
+}
+
+/** Win/draw/loss counts, score and its interval, from A's point of view. */
+export function summarizeMatch(games: readonly MatchGame[]): MatchResult {
   let wins = 0;
   let draws = 0;
   let losses = 0;
-  for (const r of results) {
+  for (const r of games) {
     if (r.aReturn > 0) wins++;
     else if (r.aReturn < 0) losses++;
     else draws++;
   }
-  return { wins, draws, losses, ...scoreInterval(wins, draws, losses), games: results };
+  return { wins, draws, losses, ...scoreInterval(wins, draws, losses), games: [...games].sort((x, y) => x.index - y.index) };
+}
+
+/**
+ * Play `games` games of A against B (game numbers 0..games-1; see playMatchGames).
+ * `onGameEnd(done, total)` is called as each game finishes (for progress displays).
+ */
+export async function playMatch(
+  game: Game,
+  a: AgentFactory,
+  b: AgentFactory,
+  games: number,
+  seed: number,
+  concurrency = 8,
+  onGameEnd?: (done: number, total: number) => void,
+): Promise<MatchResult> {
+  return summarizeMatch(await playMatchGames(game, a, b, Array.from({ length: games }, (_, i) => i), seed, concurrency, onGameEnd));
 }
 
 /** Wrap an evaluator so concurrent games share net calls. */

@@ -29,8 +29,8 @@ import { gameTargets, type PlayedGame, type SelfPlaySettings } from './selfplay.
 import { InThreadRunner, WorkerRunner, type SelfPlayRunner } from './runner.ts';
 import { calibrateResign, type ResignRecord } from './resign.ts';
 import { EloLadder } from './elo.ts';
-import { batched, netAgent, type NetAgentOptions } from './agents.ts';
-import { gate } from './gating.ts';
+import { batched, netAgent, summarizeMatch, type NetAgentOptions } from './agents.ts';
+import { gate, passesGate, type GateResult } from './gating.ts';
 import { measureStrength } from './strength.ts';
 import { generationName, loadCheckpoint, saveCheckpoint, type RunState } from './checkpoint.ts';
 
@@ -309,9 +309,19 @@ export class Pipeline {
     let elo = this.elo.has(this.state.bestGeneration) ? this.elo.ratingOf(this.state.bestGeneration) : 0;
     if (c.evalGames > 0 && steps > 0) {
       const ao = this.evalAgentOptions();
-      const r = await gate(this.game, netAgent(this.game, currentEval, ao), netAgent(this.game, bestEval, ao), c.evalGames, c.gatingThreshold, matchSeed(c.seed, g), 8, (done, total) =>
-        this.events.emit('eval:progress', { generation: g, opponent: `gen ${this.state.bestGeneration}`, done, total }),
-      );
+      const onGameEnd = (done: number, total: number): void => this.events.emit('eval:progress', { generation: g, opponent: `gen ${this.state.bestGeneration}`, done, total });
+      let r: GateResult;
+      if (this.runner?.playMatch) {
+        // A cluster: the workers play the gate's games (same game numbers and seeds as a local match).
+        const games = await this.runner.playMatch(
+          { generation: g, candidate: getWeightBlob(this.current), best: getWeightBlob(this.best), games: c.evalGames, seed: matchSeed(c.seed, g), agent: ao, concurrency: 8 },
+          onGameEnd,
+        );
+        const m = summarizeMatch(games);
+        r = { ...m, accepted: passesGate(m.score, c.gatingThreshold), threshold: c.gatingThreshold };
+      } else {
+        r = await gate(this.game, netAgent(this.game, currentEval, ao), netAgent(this.game, bestEval, ao), c.evalGames, c.gatingThreshold, matchSeed(c.seed, g), 8, onGameEnd);
+      }
       accepted = c.mode === 'alphazero' ? true : r.accepted;
       elo = this.elo.record(g, this.state.bestGeneration, r.score, c.evalGames);
       this.events.emit('eval:result', { generation: g, candidate: g, best: this.state.bestGeneration, wins: r.wins, draws: r.draws, losses: r.losses, score: r.score, accepted, elo });

@@ -11,6 +11,7 @@ import { pathToFileURL } from 'node:url';
 import type { Evaluator, Game } from '../../env/games/game.ts';
 import type { NetSpec, WeightBlob } from './net.ts';
 import { playSelfPlayGames, type GameHooks, type MoveCandidate, type PlayedGame, type SelfPlaySettings } from './selfplay.ts';
+import type { MatchGame, NetAgentOptions } from './agents.ts';
 
 export interface WorkerInit {
   game: string;
@@ -55,6 +56,18 @@ export interface PlayRequest {
   live?: boolean;
 }
 
+/** An evaluation match (the gate) to play on the runner's machines: candidate is A, best is B. */
+export interface MatchRequest {
+  generation: number;
+  candidate: WeightBlob;
+  best: WeightBlob;
+  /** Game numbers 0..games-1; see playMatchGames for how a number fixes seeds and colours. */
+  games: number;
+  seed: number;
+  agent: NetAgentOptions;
+  concurrency: number;
+}
+
 export interface SelfPlayRunner {
   /** Send new weights (workers rebuild nothing, they copy the values into their model). */
   setWeights(blob: WeightBlob): Promise<void>;
@@ -64,6 +77,11 @@ export interface SelfPlayRunner {
   setPaused(paused: boolean): void;
   /** The evaluator the games' searches use ('onnxruntime' or 'tfjs'), with why onnxruntime was not used. */
   readonly inference: string;
+  /**
+   * Play an evaluation match on the runner's own machines (a cluster's workers). Runners without
+   * it leave evaluation to the caller, in its process.
+   */
+  playMatch?(req: MatchRequest, onGameEnd?: (done: number, total: number) => void): Promise<MatchGame[]>;
   close(): Promise<void>;
 }
 
