@@ -5,12 +5,12 @@
  * RMSprop (alpha 0.99, eps 1e-5; or Adam) with global-norm gradient clipping. Discrete and Box
  * actions. Truncated episodes bootstrap from V(final observation) (see rollout.ts).
  */
-import { Rng, type RngState } from '../../util/rng.ts';
-import { type Agent, type Callbacks, type EnvSource, check, checkTotal, makeEnvs, resolveOptions } from '../common/agent.ts';
+import { Rng } from '../../util/rng.ts';
+import { type Callbacks, type EnvSource, check, checkTotal, makeEnvs, resolveOptions } from '../common/agent.ts';
 import { ActorCritic } from '../common/actor-critic.ts';
-import { EnvPool, type EnvPoolState } from '../common/env-pool.ts';
+import { EnvPool } from '../common/env-pool.ts';
 import { type Schedule, checkSchedule, scheduleValue } from '../common/schedule.ts';
-import { type NumArray, loadCheckpoint, need, saveCheckpoint } from '../common/checkpoint.ts';
+import { PolicyGradientAgent, readAgentCheckpoint } from '../common/policy-gradient.ts';
 import { Optimizer } from '../common/optim.ts';
 import { collectRollout } from '../common/rollout.ts';
 import type { Activation } from '../common/mlp.ts';
@@ -63,27 +63,17 @@ export const A2C_ZOO: Record<string, { steps: number; options: Partial<A2COption
   'CartPole-v1': { steps: 500_000, options: { nEnvs: 8, entCoef: 0 } },
 };
 
-interface A2CState {
-  rng: RngState;
-  pool: EnvPoolState;
-  numTimesteps: number;
-  numUpdates: number;
-  totalTimesteps: number;
-  optimizerT: number;
-}
 
-export class A2C implements Agent {
+export class A2C extends PolicyGradientAgent<A2COptions> {
   readonly algo = 'a2c';
   readonly options: A2COptions;
   readonly policy: ActorCritic;
-  numTimesteps = 0;
-  numUpdates = 0;
-  private readonly optimizer: Optimizer;
-  private rng: Rng;
-  private pool: EnvPool;
-  private totalTimesteps = 0;
+  protected readonly optimizer: Optimizer;
+  protected readonly rng: Rng;
+  protected readonly pool: EnvPool;
 
   constructor(env: EnvSource, options: Partial<A2COptions> = {}) {
+    super();
     const o = (this.options = resolveOptions(this.algo, A2C_DEFAULTS, options));
     checkSchedule(o.learningRate, 'a2c: learningRate');
     for (const k of ['nSteps', 'nEnvs'] as const) check(Number.isInteger(o[k]) && o[k] > 0, this.algo, `${k} must be a positive integer, got ${o[k]}`);
@@ -149,37 +139,8 @@ export class A2C implements Agent {
     return this;
   }
 
-  predict(obs: unknown, deterministic = true): number | number[] {
-    return this.policy.predict(obs, deterministic, this.rng);
-  }
-
-  save(dir: string): void {
-    const opt = this.optimizer.getState();
-    const state: A2CState = { rng: this.rng.getState(), pool: this.pool.getState(), numTimesteps: this.numTimesteps, numUpdates: this.numUpdates, totalTimesteps: this.totalTimesteps, optimizerT: opt.t };
-    const arrays: Record<string, NumArray> = {};
-    this.policy.readAll().forEach((a, i) => (arrays[`policy/${i}`] = a));
-    opt.slots.forEach((a, i) => (arrays[`optim/${i}`] = a));
-    saveCheckpoint(dir, { format: 'tengen-agent', version: 1, algo: this.algo, numTimesteps: this.numTimesteps, options: this.options, state }, arrays);
-  }
-
   static load(dir: string, env: EnvSource): A2C {
-    const { meta, arrays } = loadCheckpoint(dir);
-    if (meta.algo !== 'a2c') throw new Error(`${dir} holds a ${meta.algo} agent, not a2c`);
-    const agent = new A2C(env, meta.options as A2COptions);
-    const st = meta.state as A2CState;
-    const nv = agent.policy.vars.length;
-    agent.policy.writeAll(Array.from({ length: nv }, (_, i) => need<Float32Array>(arrays, `policy/${i}`)), 'a2c policy');
-    agent.optimizer.setState({ t: st.optimizerT, slots: Array.from({ length: 2 * nv }, (_, i) => need<Float32Array>(arrays, `optim/${i}`)) });
-    agent.rng.setState(st.rng);
-    agent.pool.setState(st.pool);
-    agent.numTimesteps = st.numTimesteps;
-    agent.numUpdates = st.numUpdates;
-    agent.totalTimesteps = st.totalTimesteps;
-    return agent;
-  }
-
-  dispose(): void {
-    this.policy.dispose();
-    this.optimizer.dispose();
+    const ck = readAgentCheckpoint(dir, 'a2c');
+    return new A2C(env, ck.meta.options as A2COptions).restore(ck);
   }
 }

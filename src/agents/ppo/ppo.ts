@@ -6,12 +6,12 @@
  * schedules for the learning rate and clip range. Discrete (categorical) and Box (diagonal
  * Gaussian) actions. Truncated episodes bootstrap from V(final observation) (see rollout.ts).
  */
-import { Rng, type RngState } from '../../util/rng.ts';
-import { type Agent, type Callbacks, type EnvSource, check, checkTotal, makeEnvs, resolveOptions } from '../common/agent.ts';
+import { Rng } from '../../util/rng.ts';
+import { type Callbacks, type EnvSource, check, checkTotal, makeEnvs, resolveOptions } from '../common/agent.ts';
 import { ActorCritic } from '../common/actor-critic.ts';
-import { EnvPool, type EnvPoolState } from '../common/env-pool.ts';
+import { EnvPool } from '../common/env-pool.ts';
 import { type Schedule, checkSchedule, scheduleValue } from '../common/schedule.ts';
-import { type NumArray, loadCheckpoint, need, saveCheckpoint } from '../common/checkpoint.ts';
+import { PolicyGradientAgent, readAgentCheckpoint } from '../common/policy-gradient.ts';
 import { Optimizer } from '../common/optim.ts';
 import { collectRollout } from '../common/rollout.ts';
 import type { Activation } from '../common/mlp.ts';
@@ -79,27 +79,17 @@ export const PPO_ZOO: Record<string, { steps: number; options: Partial<PPOOption
   'Pendulum-v1': { steps: 1_000_000, options: { nEnvs: 4, nSteps: 1024, gaeLambda: 0.95, gamma: 0.9, nEpochs: 10, entCoef: 0, learningRate: 1e-3, clipRange: 0.2, logStdInit: -0.5 } },
 };
 
-interface PPOState {
-  rng: RngState;
-  pool: EnvPoolState;
-  numTimesteps: number;
-  numUpdates: number;
-  totalTimesteps: number;
-  optimizerT: number;
-}
 
-export class PPO implements Agent {
+export class PPO extends PolicyGradientAgent<PPOOptions> {
   readonly algo = 'ppo';
   readonly options: PPOOptions;
   readonly policy: ActorCritic;
-  numTimesteps = 0;
-  numUpdates = 0;
-  private readonly optimizer: Optimizer;
-  private rng: Rng;
-  private pool: EnvPool;
-  private totalTimesteps = 0;
+  protected readonly optimizer: Optimizer;
+  protected readonly rng: Rng;
+  protected readonly pool: EnvPool;
 
   constructor(env: EnvSource, options: Partial<PPOOptions> = {}) {
+    super();
     const o = (this.options = resolveOptions(this.algo, PPO_DEFAULTS, options));
     checkSchedule(o.learningRate, 'ppo: learningRate');
     checkSchedule(o.clipRange, 'ppo: clipRange');
@@ -221,37 +211,8 @@ export class PPO implements Agent {
     return this;
   }
 
-  predict(obs: unknown, deterministic = true): number | number[] {
-    return this.policy.predict(obs, deterministic, this.rng);
-  }
-
-  save(dir: string): void {
-    const opt = this.optimizer.getState();
-    const state: PPOState = { rng: this.rng.getState(), pool: this.pool.getState(), numTimesteps: this.numTimesteps, numUpdates: this.numUpdates, totalTimesteps: this.totalTimesteps, optimizerT: opt.t };
-    const arrays: Record<string, NumArray> = {};
-    this.policy.readAll().forEach((a, i) => (arrays[`policy/${i}`] = a));
-    opt.slots.forEach((a, i) => (arrays[`optim/${i}`] = a));
-    saveCheckpoint(dir, { format: 'tengen-agent', version: 1, algo: this.algo, numTimesteps: this.numTimesteps, options: this.options, state }, arrays);
-  }
-
   static load(dir: string, env: EnvSource): PPO {
-    const { meta, arrays } = loadCheckpoint(dir);
-    if (meta.algo !== 'ppo') throw new Error(`${dir} holds a ${meta.algo} agent, not ppo`);
-    const agent = new PPO(env, meta.options as PPOOptions);
-    const st = meta.state as PPOState;
-    const nv = agent.policy.vars.length;
-    agent.policy.writeAll(Array.from({ length: nv }, (_, i) => need<Float32Array>(arrays, `policy/${i}`)), 'ppo policy');
-    agent.optimizer.setState({ t: st.optimizerT, slots: Array.from({ length: 2 * nv }, (_, i) => need<Float32Array>(arrays, `optim/${i}`)) });
-    agent.rng.setState(st.rng);
-    agent.pool.setState(st.pool);
-    agent.numTimesteps = st.numTimesteps;
-    agent.numUpdates = st.numUpdates;
-    agent.totalTimesteps = st.totalTimesteps;
-    return agent;
-  }
-
-  dispose(): void {
-    this.policy.dispose();
-    this.optimizer.dispose();
+    const ck = readAgentCheckpoint(dir, 'ppo');
+    return new PPO(env, ck.meta.options as PPOOptions).restore(ck);
   }
 }

@@ -6,12 +6,12 @@
  * A time-limit truncation bootstraps the return tail from V(final observation); termination does
  * not. Discrete (categorical) and Box (diagonal Gaussian) actions.
  */
-import { Rng, type RngState } from '../../util/rng.ts';
-import { type Agent, type Callbacks, type EnvSource, check, checkTotal, makeEnvs, resolveOptions } from '../common/agent.ts';
+import { Rng } from '../../util/rng.ts';
+import { type Callbacks, type EnvSource, check, checkTotal, makeEnvs, resolveOptions } from '../common/agent.ts';
 import { ActorCritic } from '../common/actor-critic.ts';
-import { EnvPool, type EnvPoolState } from '../common/env-pool.ts';
+import { EnvPool } from '../common/env-pool.ts';
 import { type Schedule, checkSchedule, scheduleValue } from '../common/schedule.ts';
-import { type NumArray, loadCheckpoint, need, saveCheckpoint } from '../common/checkpoint.ts';
+import { PolicyGradientAgent, readAgentCheckpoint } from '../common/policy-gradient.ts';
 import { Optimizer } from '../common/optim.ts';
 import type { Activation } from '../common/mlp.ts';
 import { maybeYield } from '../common/yield.ts';
@@ -51,27 +51,17 @@ export const REINFORCE_DEFAULTS: ReinforceOptions = {
   seed: 0,
 };
 
-interface ReinforceState {
-  rng: RngState;
-  pool: EnvPoolState;
-  numTimesteps: number;
-  numUpdates: number;
-  totalTimesteps: number;
-  optimizerT: number;
-}
 
-export class Reinforce implements Agent {
+export class Reinforce extends PolicyGradientAgent<ReinforceOptions> {
   readonly algo = 'reinforce';
   readonly options: ReinforceOptions;
   readonly policy: ActorCritic;
-  numTimesteps = 0;
-  numUpdates = 0;
-  private readonly optimizer: Optimizer;
-  private rng: Rng;
-  private pool: EnvPool;
-  private totalTimesteps = 0;
+  protected readonly optimizer: Optimizer;
+  protected readonly rng: Rng;
+  protected readonly pool: EnvPool;
 
   constructor(env: EnvSource, options: Partial<ReinforceOptions> = {}) {
+    super();
     const o = (this.options = resolveOptions(this.algo, REINFORCE_DEFAULTS, options));
     checkSchedule(o.learningRate, 'reinforce: learningRate');
     check(Number.isInteger(o.episodesPerUpdate) && o.episodesPerUpdate > 0, this.algo, `episodesPerUpdate must be a positive integer, got ${o.episodesPerUpdate}`);
@@ -167,37 +157,8 @@ export class Reinforce implements Agent {
     return this;
   }
 
-  predict(obs: unknown, deterministic = true): number | number[] {
-    return this.policy.predict(obs, deterministic, this.rng);
-  }
-
-  save(dir: string): void {
-    const opt = this.optimizer.getState();
-    const state: ReinforceState = { rng: this.rng.getState(), pool: this.pool.getState(), numTimesteps: this.numTimesteps, numUpdates: this.numUpdates, totalTimesteps: this.totalTimesteps, optimizerT: opt.t };
-    const arrays: Record<string, NumArray> = {};
-    this.policy.readAll().forEach((a, i) => (arrays[`policy/${i}`] = a));
-    opt.slots.forEach((a, i) => (arrays[`optim/${i}`] = a));
-    saveCheckpoint(dir, { format: 'tengen-agent', version: 1, algo: this.algo, numTimesteps: this.numTimesteps, options: this.options, state }, arrays);
-  }
-
   static load(dir: string, env: EnvSource): Reinforce {
-    const { meta, arrays } = loadCheckpoint(dir);
-    if (meta.algo !== 'reinforce') throw new Error(`${dir} holds a ${meta.algo} agent, not reinforce`);
-    const agent = new Reinforce(env, meta.options as ReinforceOptions);
-    const st = meta.state as ReinforceState;
-    const nv = agent.policy.vars.length;
-    agent.policy.writeAll(Array.from({ length: nv }, (_, i) => need<Float32Array>(arrays, `policy/${i}`)), 'reinforce policy');
-    agent.optimizer.setState({ t: st.optimizerT, slots: Array.from({ length: 2 * nv }, (_, i) => need<Float32Array>(arrays, `optim/${i}`)) });
-    agent.rng.setState(st.rng);
-    agent.pool.setState(st.pool);
-    agent.numTimesteps = st.numTimesteps;
-    agent.numUpdates = st.numUpdates;
-    agent.totalTimesteps = st.totalTimesteps;
-    return agent;
-  }
-
-  dispose(): void {
-    this.policy.dispose();
-    this.optimizer.dispose();
+    const ck = readAgentCheckpoint(dir, 'reinforce');
+    return new Reinforce(env, ck.meta.options as ReinforceOptions).restore(ck);
   }
 }

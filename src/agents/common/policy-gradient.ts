@@ -1,0 +1,79 @@
+/**
+ * What REINFORCE, A2C and PPO share besides their update rule: an actor-critic policy, one
+ * optimizer, an RNG and an environment pool, the step counters, and how all of that is predicted
+ * with, saved (policy weights, optimizer slots, RNG and environment state, counters) and restored,
+ * so that `load` + `learn` continues exactly where an uninterrupted run would be.
+ */
+import type { Rng, RngState } from '../../util/rng.ts';
+import type { Agent, Callbacks } from './agent.ts';
+import type { ActorCritic } from './actor-critic.ts';
+import type { EnvPool, EnvPoolState } from './env-pool.ts';
+import type { Optimizer } from './optim.ts';
+import { type CheckpointMeta, type NumArray, loadCheckpoint, need, saveCheckpoint } from './checkpoint.ts';
+
+interface PolicyGradientState {
+  rng: RngState;
+  pool: EnvPoolState;
+  numTimesteps: number;
+  numUpdates: number;
+  totalTimesteps: number;
+  optimizerT: number;
+}
+
+export interface AgentCheckpoint {
+  meta: CheckpointMeta;
+  arrays: Map<string, NumArray>;
+}
+
+/** Read a saved agent, refusing one saved by another algorithm. */
+export function readAgentCheckpoint(dir: string, algo: string): AgentCheckpoint {
+  const ck = loadCheckpoint(dir);
+  if (ck.meta.algo !== algo) throw new Error(`${dir} holds a ${ck.meta.algo} agent, not ${algo}`);
+  return ck;
+}
+
+export abstract class PolicyGradientAgent<O extends object> implements Agent {
+  abstract readonly algo: string;
+  abstract readonly options: O;
+  abstract readonly policy: ActorCritic;
+  protected abstract readonly optimizer: Optimizer;
+  protected abstract readonly rng: Rng;
+  protected abstract readonly pool: EnvPool;
+  numTimesteps = 0;
+  numUpdates = 0;
+  protected totalTimesteps = 0;
+
+  abstract learn(totalTimesteps: number, callbacks?: Callbacks): Promise<this>;
+
+  predict(obs: unknown, deterministic = true): number | number[] {
+    return this.policy.predict(obs, deterministic, this.rng);
+  }
+
+  save(dir: string): void {
+    const opt = this.optimizer.getState();
+    const state: PolicyGradientState = { rng: this.rng.getState(), pool: this.pool.getState(), numTimesteps: this.numTimesteps, numUpdates: this.numUpdates, totalTimesteps: this.totalTimesteps, optimizerT: opt.t };
+    const arrays: Record<string, NumArray> = {};
+    this.policy.readAll().forEach((a, i) => (arrays[`policy/${i}`] = a));
+    opt.slots.forEach((a, i) => (arrays[`optim/${i}`] = a));
+    saveCheckpoint(dir, { format: 'tengen-agent', version: 1, algo: this.algo, numTimesteps: this.numTimesteps, options: this.options, state }, arrays);
+  }
+
+  /** Put a saved agent's weights, optimizer slots, RNG, environments and counters into this one (built with the saved options). */
+  protected restore({ meta, arrays }: AgentCheckpoint): this {
+    const st = meta.state as PolicyGradientState;
+    const nv = this.policy.vars.length;
+    this.policy.writeAll(Array.from({ length: nv }, (_, i) => need<Float32Array>(arrays, `policy/${i}`)), `${this.algo} policy`);
+    this.optimizer.setState({ t: st.optimizerT, slots: Array.from({ length: 2 * nv }, (_, i) => need<Float32Array>(arrays, `optim/${i}`)) });
+    this.rng.setState(st.rng);
+    this.pool.setState(st.pool);
+    this.numTimesteps = st.numTimesteps;
+    this.numUpdates = st.numUpdates;
+    this.totalTimesteps = st.totalTimesteps;
+    return this;
+  }
+
+  dispose(): void {
+    this.policy.dispose();
+    this.optimizer.dispose();
+  }
+}
