@@ -5,6 +5,7 @@
  */
 import type { Command } from 'commander';
 import { UserError } from '../util/errors.ts';
+import { optionalNumberFlag } from '../util/flags.ts';
 import { initBackend } from '../nets/backend.ts';
 import { makeGame } from '../agents/alphazero/games.ts';
 import { parseAgent } from '../agents/alphazero/agent-spec.ts';
@@ -22,13 +23,6 @@ interface Flags {
   backend?: string;
 }
 
-function posInt(name: string, raw: string | undefined, dflt: number): number {
-  if (raw === undefined) return dflt;
-  const v = Number(raw);
-  if (!Number.isInteger(v) || v < 1) throw new UserError(`--${name} must be a positive integer, got '${raw}'`);
-  return v;
-}
-
 export async function runArena(f: Flags, out: (s: string) => void = (s) => process.stdout.write(s)): Promise<void> {
   let params: Record<string, unknown> = {};
   if (f.params) {
@@ -39,8 +33,8 @@ export async function runArena(f: Flags, out: (s: string) => void = (s) => proce
     }
   }
   const game = makeGame(f.game, params);
-  const games = posInt('games', f.games, 20);
-  const visits = posInt('visits', f.visits, 100);
+  const games = optionalNumberFlag('--games', f.games, { min: 1, integer: true }) ?? 20;
+  const visits = optionalNumberFlag('--visits', f.visits, { min: 1, integer: true }) ?? 100;
   const seed = f.seed === undefined ? 1 : Number(f.seed);
   if (!Number.isFinite(seed)) throw new UserError(`--seed must be a number, got '${f.seed}'`);
   if (f.a.startsWith('checkpoint:') || f.b.startsWith('checkpoint:')) await initBackend({ backend: f.backend, quiet: true });

@@ -6,6 +6,7 @@
  */
 import type { Command } from 'commander';
 import { UserError } from '../util/errors.ts';
+import { numberFlag } from '../util/flags.ts';
 import { GtpEngine, MctsPlayer, runGtp } from '../env/games/go/gtp.ts';
 import type { Evaluator, Game } from '../env/games/game.ts';
 
@@ -33,14 +34,6 @@ interface GtpCliOptions {
   raw?: boolean;
 }
 
-function num(name: string, v: string, min: number, max: number, int: boolean): number {
-  const x = Number(v);
-  if (!Number.isFinite(x) || x < min || x > max || (int && !Number.isInteger(x))) {
-    throw new UserError(`${name} must be ${int ? 'an integer' : 'a number'} in ${min}..${max}, got '${v}'`);
-  }
-  return x;
-}
-
 export function register(program: Command): void {
   program
     .command('gtp')
@@ -65,18 +58,18 @@ export function register(program: Command): void {
         const { LeePlayer } = await import('../agents/alphago-lee/player.ts');
         await initBackend({ backend, quiet: true });
         lee = await LeePlayer.load(o.model, {
-          lambda: num('--lambda', o.lambda, 0, 1, false), raw: o.raw === true, seed: num('--seed', o.seed, 0, 2 ** 31, true),
-          resignThreshold: o.resign === 'never' ? null : num('--resign', o.resign, -1, 1, false),
+          lambda: numberFlag('--lambda', o.lambda, { min: 0, max: 1, integer: false }), raw: o.raw === true, seed: numberFlag('--seed', o.seed, { min: 0, max: 2 ** 31, integer: true }),
+          resignThreshold: o.resign === 'never' ? null : numberFlag('--resign', o.resign, { min: -1, max: 1, integer: false }),
         });
       }
       const evaluatorFor = o.model && !lee ? await netEvaluatorFor(o.model, backend) : undefined;
-      const visits = o.visits !== undefined ? num('--visits', o.visits, 1, 1e8, true) : undefined;
-      const timeMs = o.time !== undefined ? num('--time', o.time, 0.01, 86400, false) * 1000 : undefined;
+      const visits = o.visits !== undefined ? numberFlag('--visits', o.visits, { min: 1, max: 1e8, integer: true }) : undefined;
+      const timeMs = o.time !== undefined ? numberFlag('--time', o.time, { min: 0.01, max: 86400, integer: false }) * 1000 : undefined;
       const engine = new GtpEngine({
-        size: num('--size', o.size, 5, 19, true),
-        komi: num('--komi', o.komi, -1000, 1000, false),
+        size: numberFlag('--size', o.size, { min: 5, max: 19, integer: true }),
+        komi: numberFlag('--komi', o.komi, { min: -1000, max: 1000, integer: false }),
         visits, timeMs,
-        player: lee ?? new MctsPlayer(num('--seed', o.seed, 0, 2 ** 31, true), o.resign === 'never' ? null : num('--resign', o.resign, -1, 1, false), evaluatorFor),
+        player: lee ?? new MctsPlayer(numberFlag('--seed', o.seed, { min: 0, max: 2 ** 31, integer: true }), o.resign === 'never' ? null : numberFlag('--resign', o.resign, { min: -1, max: 1, integer: false }), evaluatorFor),
       });
       await runGtp(engine, process.stdin, (t) => process.stdout.write(t));
     });

@@ -14,15 +14,7 @@
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import { UserError } from '../util/errors.ts';
-
-function num(name: string, v: string | undefined, min: number, max: number, int: boolean): number | undefined {
-  if (v === undefined) return undefined;
-  const x = Number(v);
-  if (!Number.isFinite(x) || x < min || x > max || (int && !Number.isInteger(x))) {
-    throw new UserError(`${name} must be ${int ? 'an integer' : 'a number'} in ${min}..${max}, got '${v}'`);
-  }
-  return x;
-}
+import { optionalNumberFlag } from '../util/flags.ts';
 
 const collect = (v: string, prev: string[] = []): string[] => [...prev, v];
 
@@ -52,9 +44,9 @@ export function register(program: Command): void {
     .action(async (o: { games: string; level: string; out: string; openingMoves: string; minutes?: string; seed: string; engine?: string }) => {
       const { genData } = await import('../agents/alphago-lee/gen-data.ts');
       const r = await genData({
-        games: num('--games', o.games, 1, 1e7, true)!, level: num('--level', o.level, 0, 10, true)!, out: o.out,
-        openingMoves: num('--opening-moves', o.openingMoves, 0, 40, true), minutes: num('--minutes', o.minutes, 0, 1e6, false),
-        seed: num('--seed', o.seed, 0, 2 ** 31, true), engine: o.engine,
+        games: optionalNumberFlag('--games', o.games, { min: 1, max: 1e7, integer: true })!, level: optionalNumberFlag('--level', o.level, { min: 0, max: 10, integer: true })!, out: o.out,
+        openingMoves: optionalNumberFlag('--opening-moves', o.openingMoves, { min: 0, max: 40, integer: true }), minutes: optionalNumberFlag('--minutes', o.minutes, { min: 0, max: 1e6, integer: false }),
+        seed: optionalNumberFlag('--seed', o.seed, { min: 0, max: 2 ** 31, integer: true }), engine: o.engine,
       });
       console.log(`gen-data: ${r.written} new games (${r.total} in ${o.out}), ${r.secondsPerGame.toFixed(2)} s/game`);
     });
@@ -71,8 +63,8 @@ export function register(program: Command): void {
       if (!o.data?.length) throw new UserError('--data DIR is required (a directory of 9x9 SGF games)');
       const { trainRolloutStage } = await import('../agents/alphago-lee/train-rollout.ts');
       trainRolloutStage({
-        dir: join(needDir(o.dir), 'rollout'), data: o.data, epochs: num('--epochs', o.epochs, 1, 1e4, true),
-        lr: num('--lr', o.lr, 1e-9, 100, false), seed: num('--seed', o.seed, 0, 2 ** 31, true),
+        dir: join(needDir(o.dir), 'rollout'), data: o.data, epochs: optionalNumberFlag('--epochs', o.epochs, { min: 1, max: 1e4, integer: true }),
+        lr: optionalNumberFlag('--lr', o.lr, { min: 1e-9, max: 100, integer: false }), seed: optionalNumberFlag('--seed', o.seed, { min: 0, max: 2 ** 31, integer: true }),
       });
     });
 
@@ -96,9 +88,9 @@ export function register(program: Command): void {
       await backend(cmd);
       const { trainSl } = await import('../agents/alphago-lee/sl.ts');
       await trainSl({
-        dir, data: o.data, filters: num('--filters', o.filters, 1, 1024, true), layers: num('--layers', o.layers, 3, 40, true),
-        steps: num('--steps', o.steps, 1, 1e9, true), batch: num('--batch', o.batch, 1, 4096, true), lr: num('--lr', o.lr, 1e-9, 10, false),
-        optimizer: o.optimizer, minutes: num('--minutes', o.minutes, 0, 1e6, false), seed: num('--seed', o.seed, 0, 2 ** 31, true),
+        dir, data: o.data, filters: optionalNumberFlag('--filters', o.filters, { min: 1, max: 1024, integer: true }), layers: optionalNumberFlag('--layers', o.layers, { min: 3, max: 40, integer: true }),
+        steps: optionalNumberFlag('--steps', o.steps, { min: 1, max: 1e9, integer: true }), batch: optionalNumberFlag('--batch', o.batch, { min: 1, max: 4096, integer: true }), lr: optionalNumberFlag('--lr', o.lr, { min: 1e-9, max: 10, integer: false }),
+        optimizer: o.optimizer, minutes: optionalNumberFlag('--minutes', o.minutes, { min: 0, max: 1e6, integer: false }), seed: optionalNumberFlag('--seed', o.seed, { min: 0, max: 2 ** 31, integer: true }),
       });
     });
 
@@ -118,10 +110,10 @@ export function register(program: Command): void {
       await backend(cmd);
       const { trainRl } = await import('../agents/alphago-lee/rl.ts');
       await trainRl({
-        sl: join(run, 'sl'), dir: join(run, 'rl'), iterations: num('--iterations', o.iterations, 1, 1e9, true),
-        gamesPerIter: num('--games', o.games, 2, 1e5, true), poolEvery: num('--pool-every', o.poolEvery, 1, 1e9, true),
-        lr: num('--lr', o.lr, 1e-9, 10, false), evalGames: num('--eval-games', o.evalGames, 0, 1e6, true),
-        minutes: num('--minutes', o.minutes, 0, 1e6, false), seed: num('--seed', o.seed, 0, 2 ** 31, true),
+        sl: join(run, 'sl'), dir: join(run, 'rl'), iterations: optionalNumberFlag('--iterations', o.iterations, { min: 1, max: 1e9, integer: true }),
+        gamesPerIter: optionalNumberFlag('--games', o.games, { min: 2, max: 1e5, integer: true }), poolEvery: optionalNumberFlag('--pool-every', o.poolEvery, { min: 1, max: 1e9, integer: true }),
+        lr: optionalNumberFlag('--lr', o.lr, { min: 1e-9, max: 10, integer: false }), evalGames: optionalNumberFlag('--eval-games', o.evalGames, { min: 0, max: 1e6, integer: true }),
+        minutes: optionalNumberFlag('--minutes', o.minutes, { min: 0, max: 1e6, integer: false }), seed: optionalNumberFlag('--seed', o.seed, { min: 0, max: 2 ** 31, integer: true }),
       });
     });
 
@@ -140,11 +132,11 @@ export function register(program: Command): void {
       const run = needDir(o.dir);
       await backend(cmd);
       const { genValueData, trainValue } = await import('../agents/alphago-lee/value.ts');
-      const seed = num('--seed', o.seed, 0, 2 ** 31, true);
-      await genValueData({ sl: join(run, 'sl'), rl: join(run, 'rl'), dir: join(run, 'value'), games: num('--games', o.games, 10, 1e8, true)!, maxU: num('--max-u', o.maxU, 1, 400, true), seed });
+      const seed = optionalNumberFlag('--seed', o.seed, { min: 0, max: 2 ** 31, integer: true });
+      await genValueData({ sl: join(run, 'sl'), rl: join(run, 'rl'), dir: join(run, 'value'), games: optionalNumberFlag('--games', o.games, { min: 10, max: 1e8, integer: true })!, maxU: optionalNumberFlag('--max-u', o.maxU, { min: 1, max: 400, integer: true }), seed });
       await trainValue({
-        dir: join(run, 'value'), filters: num('--filters', o.filters, 1, 1024, true), layers: num('--layers', o.layers, 3, 40, true),
-        steps: num('--steps', o.steps, 1, 1e9, true), minutes: num('--minutes', o.minutes, 0, 1e6, false), seed,
+        dir: join(run, 'value'), filters: optionalNumberFlag('--filters', o.filters, { min: 1, max: 1024, integer: true }), layers: optionalNumberFlag('--layers', o.layers, { min: 3, max: 40, integer: true }),
+        steps: optionalNumberFlag('--steps', o.steps, { min: 1, max: 1e9, integer: true }), minutes: optionalNumberFlag('--minutes', o.minutes, { min: 0, max: 1e6, integer: false }), seed,
       });
     });
 
@@ -162,8 +154,8 @@ export function register(program: Command): void {
       const { wilson } = await import('../env/games/go/match.ts');
       const rl = await FastNet.create(await loadCheckedModel(join(run, 'rl'), 48, 81, 'eval (RL net)'));
       const sl = await FastNet.create(await loadCheckedModel(join(run, 'sl'), 48, 81, 'eval (SL net)'));
-      const games = num('--games', o.games, 1, 1e6, true)!;
-      const r = await policyMatch(rl, sl, games, num('--seed', o.seed, 0, 2 ** 31, true)!);
+      const games = optionalNumberFlag('--games', o.games, { min: 1, max: 1e6, integer: true })!;
+      const r = await policyMatch(rl, sl, games, optionalNumberFlag('--seed', o.seed, { min: 0, max: 2 ** 31, integer: true })!);
       const w = wilson(r.wins + r.draws / 2, games);
       console.log(`RL vs SL: ${r.wins} wins, ${r.losses} losses, ${r.draws} draws; win rate ${(100 * r.winRate).toFixed(1)}% (95% CI ${(100 * w[0]).toFixed(1)}-${(100 * w[1]).toFixed(1)}%)`);
     });

@@ -6,6 +6,7 @@
  */
 import type { Command } from 'commander';
 import { UserError } from '../util/errors.ts';
+import { numberFlag } from '../util/flags.ts';
 import { runMatch } from '../env/games/go/match.ts';
 
 interface MatchCliOptions {
@@ -17,14 +18,6 @@ interface MatchCliOptions {
   visits?: string;
   time?: string;
   sgfDir: string;
-}
-
-function num(name: string, v: string, min: number, max: number, int: boolean): number {
-  const x = Number(v);
-  if (!Number.isFinite(x) || x < min || x > max || (int && !Number.isInteger(x))) {
-    throw new UserError(`${name} must be ${int ? 'an integer' : 'a number'} in ${min}..${max}, got '${v}'`);
-  }
-  return x;
 }
 
 function withVisits(cmd: string, visits: number | undefined): string {
@@ -46,14 +39,14 @@ export function register(program: Command): void {
     .option('--sgf-dir <dir>', 'where to write the games', 'match-sgf')
     .action(async (o: MatchCliOptions) => {
       if (!o.black?.trim() || !o.white?.trim()) throw new UserError('--black and --white must be engine command lines');
-      const visits = o.visits !== undefined ? num('--visits', o.visits, 1, 1e8, true) : undefined;
+      const visits = o.visits !== undefined ? numberFlag('--visits', o.visits, { min: 1, max: 1e8, integer: true }) : undefined;
       const s = await runMatch({
         black: withVisits(o.black, visits),
         white: withVisits(o.white, visits),
-        games: num('--games', o.games, 1, 100000, true),
-        size: num('--size', o.size, 5, 19, true),
-        komi: num('--komi', o.komi, -1000, 1000, false),
-        timeS: o.time !== undefined ? num('--time', o.time, 0.01, 86400, false) : undefined,
+        games: numberFlag('--games', o.games, { min: 1, max: 100000, integer: true }),
+        size: numberFlag('--size', o.size, { min: 5, max: 19, integer: true }),
+        komi: numberFlag('--komi', o.komi, { min: -1000, max: 1000, integer: false }),
+        timeS: o.time !== undefined ? numberFlag('--time', o.time, { min: 0.01, max: 86400, integer: false }) : undefined,
         sgfDir: o.sgfDir,
       });
       void s;

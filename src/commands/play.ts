@@ -12,6 +12,7 @@ import React from 'react';
 import { makeGame, listGames } from '../env/games/index.ts';
 import type { Game, Player, State } from '../env/games/game.ts';
 import { UserError } from '../util/errors.ts';
+import { numberFlag } from '../util/flags.ts';
 import { writeFileAtomic } from '../util/fs.ts';
 import { mctsAgent, type PlayAgent } from '../../tui/play-agent.ts';
 import { loadInk } from '../../tui/load-ink.ts';
@@ -52,12 +53,6 @@ function parseColor(c: string): Player {
   if (['first', 'black', 'x', 'b', 'red'].includes(v)) return 0;
   if (['second', 'white', 'o', 'w', 'yellow'].includes(v)) return 1;
   throw new UserError(`--color must be first|second (or black|white, x|o), got '${c}'`);
-}
-
-function positiveInt(name: string, v: string): number {
-  const n = Number(v);
-  if (!Number.isInteger(n) || n < 1) throw new UserError(`${name} must be a positive integer, got '${v}'`);
-  return n;
 }
 
 /** Save the finished (or abandoned) game as a move list, one line; returns the path. */
@@ -126,10 +121,10 @@ export function register(program: Command): void {
     .option('--save-dir <dir>', 'where finished games are saved', 'runs/play')
     .action(async (o: PlayOptions, cmd: Command) => {
       const backend = (cmd.optsWithGlobals() as { backend?: string }).backend;
-      const params = o.size !== undefined ? { size: positiveInt('--size', o.size) } : {};
+      const params = o.size !== undefined ? { size: numberFlag('--size', o.size, { min: 1, integer: true }) } : {};
       const game = makeGame(o.game, params);
       const human = parseColor(o.color);
-      const visits = positiveInt('--visits', o.visits);
+      const visits = numberFlag('--visits', o.visits, { min: 1, integer: true });
       const timeMs = o.time !== undefined ? Number(o.time) * 1000 : undefined;
       if (timeMs !== undefined && !(timeMs > 0)) throw new UserError(`--time must be a positive number of seconds, got '${o.time}'`);
       const state = game.newInitialState();
