@@ -9,6 +9,14 @@
  *                        written back dequantised ("fake quantisation"), with the byte counts
  *   magnitudePrune       global unstructured magnitude pruning (Han et al. 2015): the given fraction
  *                        of all kernel weights with the smallest |w| across the whole net set to 0
+ *   channelPrune         structured pruning (Li et al. 2017): in every conv layer the given fraction of
+ *                        output channels with the smallest L1 kernel norm set to 0 (kernel slice and
+ *                        bias), with masks for fine-tuning and the kept channels, so that a slimmer
+ *                        net can be built from them (a zeroed channel feeds only zeros onward)
+ *   calibrateActivations / predictQuantized
+ *                        int8 activations: one symmetric scale per layer output, max |a| / 127 over a
+ *                        calibration batch, and inference with every layer output (and the input)
+ *                        rounded to that grid, as an int8 runtime would compute it
  *   distillationLoss     Hinton et al. 2015: alpha T^2 KL(softmax(t / T) || softmax(s / T))
  *                        + (1 - alpha) CE(labels, softmax(s))
  *
@@ -142,6 +150,96 @@ export function magnitudePrune(model: tf.LayersModel, sparsity: number): PruneRe
 /** Multiply each pruned kernel by its mask again (after an optimizer step). */
 export function reapplyMasks(masks: PruneResult['masks']): void {
   for (const [w, m] of masks) w.write(tf.tidy(() => w.read().mul(m)));
+}
+
+export interface ChannelPruneResult {
+  /** Per conv layer (in model order): its name, channel count, and the channels kept (ascending). */
+  layers: { name: string; channels: number; kept: number[] }[];
+  /** 0/1 masks for the kernels and biases of the pruned layers, to re-apply after fine-tuning steps. */
+  masks: Map<tf.LayerVariable, tf.Tensor>;
+}
+
+/**
+ * Structured pruning: in each conv2d layer, zero the `fraction` of output channels (rounded down,
+ * at least one kept) whose kernel slices have the smallest L1 norm, bias included. The last layer
+ * of the model is left whole when it is a conv (its channels are the outputs).
+ */
+export function channelPrune(model: tf.LayersModel, fraction: number): ChannelPruneResult {
+  if (!(fraction >= 0 && fraction < 1)) throw new UserError(`channel prune: fraction must be in [0, 1), got ${fraction}`);
+  const convs = model.layers.filter((l, i) => l.getClassName() === 'Conv2D' && i < model.layers.length - 1);
+  if (convs.length === 0) throw new UserError('channel prune: the model has no conv2d layer to prune');
+  const res: ChannelPruneResult = { layers: [], masks: new Map() };
+  for (const layer of convs) {
+    const [kernel, bias] = layer.weights as tf.LayerVariable[];
+    const shape = kernel!.shape as number[];
+    const C = shape[shape.length - 1]!;
+    const k = kernel!.read().dataSync() as Float32Array;
+    const norms = new Float64Array(C);
+    for (let i = 0; i < k.length; i++) norms[i % C] += Math.abs(k[i]!);
+    const drop = Math.min(C - 1, Math.floor(fraction * C));
+    const order = Array.from({ length: C }, (_, c) => c).sort((a, b) => norms[a]! - norms[b]! || a - b);
+    const dropped = new Set(order.slice(0, drop));
+    const kept = order.slice(drop).sort((a, b) => a - b);
+    const kmask = new Float32Array(k.length);
+    for (let i = 0; i < k.length; i++) kmask[i] = dropped.has(i % C) ? 0 : 1;
+    const km = tf.tensor(kmask, shape);
+    kernel!.write(tf.tidy(() => kernel!.read().mul(km)));
+    res.masks.set(kernel!, km);
+    if (bias) {
+      const bm = tf.tensor(Float32Array.from({ length: C }, (_, c) => (dropped.has(c) ? 0 : 1)), [C]);
+      bias.write(tf.tidy(() => bias.read().mul(bm)));
+      res.masks.set(bias, bm);
+    }
+    res.layers.push({ name: layer.name, channels: C, kept });
+  }
+  return res;
+}
+
+/** Per-layer activation scales for int8 inference: the input's and each layer output's max |a| / 127. */
+export interface ActivationScales {
+  input: number;
+  layers: number[];
+}
+
+function sequentialLayers(model: tf.LayersModel, what: string): tf.layers.Layer[] {
+  const layers = model.layers.filter((l) => l.getClassName() !== 'InputLayer');
+  for (let i = 1; i < layers.length; i++) {
+    const inbound = (layers[i]!.inboundNodes[0]?.inboundLayers ?? []) as tf.layers.Layer[];
+    if (inbound.length !== 1 || inbound[0] !== layers[i - 1]) throw new UserError(`${what}: only plain layer stacks are supported (layer ${layers[i]!.name} does not take the previous layer's output alone)`);
+  }
+  return layers;
+}
+
+/** Run a calibration batch through the model, layer by layer, and record each output's range. */
+export function calibrateActivations(model: tf.LayersModel, x: tf.Tensor): ActivationScales {
+  const layers = sequentialLayers(model, 'calibrate');
+  return tf.tidy(() => {
+    const scale = (t: tf.Tensor): number => Math.max(t.abs().max().dataSync()[0]!, 1e-12) / 127;
+    const input = scale(x);
+    const out: number[] = [];
+    let a: tf.Tensor = x;
+    for (const l of layers) {
+      a = l.apply(a) as tf.Tensor;
+      out.push(scale(a));
+    }
+    return { input, layers: out };
+  });
+}
+
+/** Round to the int8 grid of `scale` (symmetric, clipped to +-127 steps). */
+function fakeQuant(t: tf.Tensor, scale: number): tf.Tensor {
+  return t.div(scale).round().clipByValue(-127, 127).mul(scale);
+}
+
+/** Inference with the input and every layer output rounded to its calibrated int8 grid. */
+export function predictQuantized(model: tf.LayersModel, x: tf.Tensor, scales: ActivationScales): tf.Tensor {
+  const layers = sequentialLayers(model, 'quantized predict');
+  if (scales.layers.length !== layers.length) throw new UserError(`quantized predict: ${scales.layers.length} activation scales for ${layers.length} layers (calibrate this model first)`);
+  return tf.tidy(() => {
+    let a = fakeQuant(x, scales.input);
+    layers.forEach((l, i) => (a = fakeQuant(l.apply(a) as tf.Tensor, scales.layers[i]!)));
+    return a;
+  });
 }
 
 /**

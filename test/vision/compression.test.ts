@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { tf, initBackend } from '../../src/nets/backend.ts';
-import { quantizePerChannel, dequantize, quantizeModelWeights, magnitudePrune, reapplyMasks, distillationLoss, kernelWeights } from '../../src/vision/compression.ts';
+import { quantizePerChannel, dequantize, quantizeModelWeights, magnitudePrune, reapplyMasks, distillationLoss, kernelWeights, channelPrune, calibrateActivations, predictQuantized } from '../../src/vision/compression.ts';
 import { buildMobileNet } from '../../src/vision/mobilenet.ts';
 
 beforeAll(async () => {
@@ -101,5 +101,83 @@ describe('knowledge distillation loss', () => {
     expect(() => distillationLoss(s, t, y, 0, 0.5)).toThrow(/temperature must be > 0/);
     expect(() => distillationLoss(s, t.slice([0], [1]) as tf.Tensor2D, y, 2, 0.5)).toThrow(/must have the same shape/);
     tf.dispose([s, t, y]);
+  });
+});
+
+/** conv 8 -> pool -> conv 16 -> GAP -> dense 3: the shape of the bench's classifiers. */
+function smallConvNet(seed: number): tf.Sequential {
+  return tf.sequential({
+    layers: [
+      tf.layers.conv2d({ inputShape: [8, 8, 3], filters: 8, kernelSize: 3, padding: 'same', activation: 'relu', kernelInitializer: tf.initializers.heNormal({ seed }), biasInitializer: tf.initializers.randomUniform({ minval: -0.1, maxval: 0.1, seed }) }),
+      tf.layers.maxPooling2d({ poolSize: 2 }),
+      tf.layers.conv2d({ filters: 16, kernelSize: 3, padding: 'same', activation: 'relu', kernelInitializer: tf.initializers.heNormal({ seed: seed + 1 }) }),
+      tf.layers.globalAveragePooling2d({}),
+      tf.layers.dense({ units: 3, kernelInitializer: tf.initializers.glorotUniform({ seed: seed + 2 }) }),
+    ],
+  });
+}
+
+describe('structured channel pruning', () => {
+  it('zeros whole output channels, those of smallest L1 norm, bias included; their activations are 0 for any input and the masks stick', () => {
+    const m = smallConvNet(3);
+    const k0 = m.layers[0]!.getWeights()[0]!.dataSync() as Float32Array;
+    const norms = Array.from({ length: 8 }, (_, c) => k0.filter((_, i) => i % 8 === c).reduce((a, b) => a + Math.abs(b), 0));
+    const res = channelPrune(m, 0.5);
+    expect(res.layers.map((l) => [l.channels, l.kept.length])).toEqual([[8, 4], [16, 8]]);
+    const expectKept = Array.from({ length: 8 }, (_, c) => c).sort((a, b) => norms[b]! - norms[a]!).slice(0, 4).sort((a, b) => a - b);
+    expect(res.layers[0]!.kept).toEqual(expectKept);
+    const dropped = [0, 1, 2, 3, 4, 5, 6, 7].filter((c) => !expectKept.includes(c));
+    const [kernel, bias] = m.layers[0]!.getWeights().map((w) => w.dataSync() as Float32Array);
+    for (let i = 0; i < kernel!.length; i++) if (dropped.includes(i % 8)) expect(Math.abs(kernel![i]!)).toBe(0);
+    for (const c of dropped) expect(Math.abs(bias![c]!)).toBe(0);
+    const x = tf.randomNormal([2, 8, 8, 3], 0, 1, 'float32', 4);
+    const act = (m.layers[0]!.apply(x) as tf.Tensor).dataSync();
+    for (let i = 0; i < act.length; i++) if (dropped.includes(i % 8)) expect(Math.abs(act[i]!)).toBe(0);
+    // A fine-tuning step moves every weight; re-applying the masks zeros the pruned channels again.
+    const w = kernelWeights(m)[0]!;
+    w.write(tf.tidy(() => w.read().add(0.5)));
+    reapplyMasks(res.masks);
+    const again = w.read().dataSync();
+    for (let i = 0; i < again.length; i++) if (dropped.includes(i % 8)) expect(Math.abs(again[i]!)).toBe(0);
+    for (const t of res.masks.values()) t.dispose();
+    x.dispose(); m.dispose();
+  });
+
+  it('rejects a fraction outside [0, 1) and a model without conv layers', () => {
+    const m = smallConvNet(1);
+    expect(() => channelPrune(m, 1)).toThrow(/fraction must be in \[0, 1\), got 1/);
+    const dense = tf.sequential({ layers: [tf.layers.dense({ inputShape: [4], units: 2 })] });
+    expect(() => channelPrune(dense, 0.5)).toThrow(/no conv2d layer/);
+    m.dispose(); dense.dispose();
+  });
+});
+
+describe('int8 activations', () => {
+  it('calibrated per-layer scales keep outputs within a few grid steps of float inference', () => {
+    const m = smallConvNet(5);
+    const calib = tf.randomUniform([16, 8, 8, 3], 0, 1, 'float32', 6);
+    const scales = calibrateActivations(m, calib);
+    expect(scales.layers).toHaveLength(5);
+    expect(scales.input).toBeCloseTo(calib.max().dataSync()[0]! / 127, 6);
+    const x = tf.randomUniform([8, 8, 8, 3], 0, 1, 'float32', 7);
+    const f = m.predict(x) as tf.Tensor;
+    const q = predictQuantized(m, x, scales);
+    const err = tf.tidy(() => q.sub(f).abs().max().dataSync()[0]!);
+    expect(err).toBeGreaterThan(0); // it does round
+    expect(err).toBeLessThan(0.05 * Math.max(1e-6, f.abs().max().dataSync()[0]!) + 4 * scales.layers[4]!);
+    tf.dispose([calib, x, f, q]);
+    m.dispose();
+  });
+
+  it('refuses scales from another model and models that are not a plain stack', () => {
+    const m = smallConvNet(2);
+    const x = tf.zeros([1, 8, 8, 3]);
+    expect(() => predictQuantized(m, x, { input: 1, layers: [1, 1] })).toThrow(/2 activation scales for 5 layers/);
+    const inp = tf.input({ shape: [4] });
+    const a = tf.layers.dense({ units: 3 }).apply(inp) as tf.SymbolicTensor;
+    const b = tf.layers.dense({ units: 3 }).apply(inp) as tf.SymbolicTensor;
+    const branchy = tf.model({ inputs: inp, outputs: tf.layers.add().apply([a, b]) as tf.SymbolicTensor });
+    expect(() => calibrateActivations(branchy, tf.zeros([1, 4]))).toThrow(/only plain layer stacks/);
+    x.dispose(); m.dispose(); branchy.dispose();
   });
 });
