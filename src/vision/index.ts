@@ -17,5 +17,6 @@ export {
 export { buildUNet, segmentationLoss, predictClasses, ConfusionMatrix, type UNetConfig } from './segmentation.ts';
 export {
   quantizePerChannel, dequantize, quantizeModelWeights, kernelWeights, magnitudePrune, reapplyMasks, distillationLoss,
-  type QuantizedTensor, type QuantizeReport, type PruneResult,
+  channelPrune, calibrateActivations, predictQuantized,
+  type QuantizedTensor, type QuantizeReport, type PruneResult, type ChannelPruneResult, type ActivationScales,
 } from './compression.ts';
