@@ -1,0 +1,96 @@
+/**
+ * One Connect Four net's strength, as the self-play issue measures it (used by
+ * bench/connect4-strength.ts for one net and by its --curve mode for a run's generations):
+ * - the share of the positions of ../shared/data/connect4/Test_L3_R1 and Test_L2_R1 where PUCT with
+ *   the net picks a column the solver rates optimal;
+ * - the score against pure UCT with random rollouts, colours alternating.
+ * Searches run 16 at a time through one batching evaluator (onnxruntime where it loads).
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createBestEvaluatorWithReason } from '../src/nets/best-evaluator.ts';
+import { makeGame } from '../src/env/games/index.ts';
+import { connect4FromMoves } from '../src/env/games/connect4.ts';
+import { columnScores } from '../src/env/solvers/connect4.ts';
+import { findNetDir, loadNet } from '../src/agents/alphazero/net.ts';
+import { batched, netAgent, playMatch, uctAgent, type MatchResult } from '../src/agents/alphazero/agents.ts';
+
+export const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+
+export interface SetResult {
+  file: string;
+  n: number;
+  optimal: number;
+  seconds: number;
+}
+
+export interface Strength {
+  dir: string;
+  inference: string;
+  sets: SetResult[];
+  match: MatchResult;
+  matchSeconds: number;
+}
+
+export interface MeasureOptions {
+  visits: number;
+  positions: number;
+  games: number;
+  uct: number;
+  log?: (line: string) => void;
+}
+
+export async function measureConnect4(modelArg: string, o: MeasureOptions): Promise<Strength> {
+  const log = o.log ?? ((l: string) => console.log(l));
+  const game = makeGame('connect4');
+  const dir = findNetDir(modelArg);
+  if (dir === null) throw new Error(`no net in ${modelArg}`);
+  const net = await loadNet(dir);
+  const best = await createBestEvaluatorWithReason(game, net.model);
+  const ev = batched(best.evaluator);
+  const inference = best.fallbackReason === undefined ? 'onnxruntime' : `tfjs (${best.fallbackReason})`;
+  const agent = netAgent(game, ev, { simulations: o.visits, cPuct: 1.5, mctsBatchSize: 8, virtualLoss: 3, temperatureMoves: 0 });
+  log(`net ${dir}, ${o.visits} simulations per move, inference ${inference}`);
+
+  const positionSet = async (file: string): Promise<SetResult | null> => {
+    const path = join(root, '..', 'shared', 'data', 'connect4', file);
+    if (!existsSync(path)) {
+      log(`${file}: ${path} is absent; skipped`);
+      return null;
+    }
+    const lines = readFileSync(path, 'utf8').trim().split('\n').slice(0, o.positions);
+    let optimal = 0;
+    let next = 0;
+    const t0 = performance.now();
+    const lane = async (): Promise<void> => {
+      for (;;) {
+        const i = next++;
+        if (i >= lines.length) return;
+        const s = connect4FromMoves(lines[i]!.split(' ')[0]!);
+        const scores = columnScores(s);
+        const top = Math.max(...scores.filter((x): x is number => x !== null));
+        const a = await agent(i).pick(s.clone());
+        if (scores[a] === top) optimal++;
+      }
+    };
+    await Promise.all(Array.from({ length: 16 }, lane));
+    return { file, n: lines.length, optimal, seconds: (performance.now() - t0) / 1000 };
+  };
+
+  const sets: SetResult[] = [];
+  for (const f of ['Test_L3_R1', 'Test_L2_R1']) {
+    const r = await positionSet(f);
+    if (r) {
+      sets.push(r);
+      log(`${f}: solver-optimal ${r.optimal}/${r.n} (${((100 * r.optimal) / r.n).toFixed(1)}%) in ${r.seconds.toFixed(0)} s`);
+    }
+  }
+  const t1 = performance.now();
+  const match = await playMatch(game, agent, uctAgent(game, o.uct), o.games, 4242, 8);
+  const matchSeconds = (performance.now() - t1) / 1000;
+  log(`vs UCT ${o.uct}: +${match.wins} =${match.draws} -${match.losses} (score ${(100 * match.score).toFixed(1)}%, 95% CI ${(100 * match.low).toFixed(1)}-${(100 * match.high).toFixed(1)}%)`);
+  if ('dispose' in best.evaluator && typeof best.evaluator.dispose === 'function') await (best.evaluator.dispose as () => Promise<void>)();
+  net.model.dispose();
+  return { dir, inference, sets, match, matchSeconds };
+}
