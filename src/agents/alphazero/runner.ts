@@ -6,8 +6,7 @@
  * index, so the games do not depend on W.
  */
 import { Worker } from 'node:worker_threads';
-import { createRequire } from 'node:module';
-import { pathToFileURL } from 'node:url';
+import { tsWorkerSource } from '../../util/ts-worker.ts';
 import type { Evaluator, Game } from '../../env/games/game.ts';
 import type { NetSpec, WeightBlob } from './net.ts';
 import { playSelfPlayGames, type GameHooks, type MoveCandidate, type PlayedGame, type SelfPlaySettings } from './selfplay.ts';
@@ -116,13 +115,6 @@ export class InThreadRunner implements SelfPlayRunner {
  * Workers run the TypeScript sources directly: a tiny CommonJS bootstrap registers tsx's ESM hooks
  * in the worker thread, then imports worker.ts.
  */
-function workerBootstrap(): string {
-  const require = createRequire(import.meta.url);
-  const api = pathToFileURL(require.resolve('tsx/esm/api').replace(/index\.cjs$/, 'index.mjs')).href;
-  const entry = new URL('./worker.ts', import.meta.url).href;
-  return `import(${JSON.stringify(api)}).then((m) => { m.register(); return import(${JSON.stringify(entry)}); }).catch((e) => { require('node:worker_threads').parentPort.postMessage({ type: 'error', message: String(e && e.stack || e) }); });`;
-}
-
 interface Slot {
   worker: Worker;
   onReply: ((m: WorkerReply) => void) | null;
@@ -139,7 +131,7 @@ export class WorkerRunner implements SelfPlayRunner {
 
   static async start(count: number, init: WorkerInit): Promise<WorkerRunner> {
     const r = new WorkerRunner();
-    const code = workerBootstrap();
+    const code = tsWorkerSource(new URL('./worker.ts', import.meta.url));
     const ready: Promise<void>[] = [];
     for (let i = 0; i < count; i++) {
       const worker = new Worker(code, { eval: true, workerData: init });
