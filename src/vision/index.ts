@@ -20,3 +20,5 @@ export {
   channelPrune, calibrateActivations, predictQuantized,
   type QuantizedTensor, type QuantizeReport, type PruneResult, type ChannelPruneResult, type ActivationScales,
 } from './compression.ts';
+export { trainSync, trainAsync, trainModelParallel, referenceSync, dpEvaluate, initialWeights, type DpData, type DpOptions, type DpResult } from './data-parallel.ts';
+export { buildDpModel, dpDataset } from './data-parallel-model.ts';
