@@ -2,9 +2,9 @@
  * A loader for a COCO-format instances dataset on disk: an annotation json (images, annotations,
  * categories, as `instances_*.json`) and an image folder.
  *
- * Images: binary/ASCII PPM (P6/P3) and PGM (P5/P2) with maxval <= 255 are decoded here. No PNG/JPEG
- * decoder is installed in this project (no pngjs, jpeg-js or sharp in node_modules); a PNG or JPEG
- * file gets a clear error naming the package to add (pngjs + jpeg-js, or sharp).
+ * Images: PNG (pngjs) and JPEG (jpeg-js), both pure JavaScript, and binary/ASCII PPM (P6/P3) and
+ * PGM (P5/P2) with maxval <= 255, told apart by their first bytes; a corrupt file is refused with
+ * its path and the decoder's reason.
  * Segmentations: polygons (rasterised at pixel centres, even-odd rule) and uncompressed RLE
  * ({counts: number[], size: [h, w]}, column-major as in pycocotools); compressed RLE strings are
  * refused with a clear error.
@@ -13,6 +13,8 @@
  */
 import { readFileSync, existsSync, mkdirSync } from 'node:fs';
 import { join, extname } from 'node:path';
+import { PNG } from 'pngjs';
+import jpeg from 'jpeg-js';
 import { UserError } from '../util/errors.ts';
 import { writeFileAtomic, writeJsonAtomic } from '../util/fs.ts';
 import { shapesImage, SHAPE_CLASSES, type ShapesOptions } from './shapes.ts';
@@ -124,13 +126,47 @@ export function encodePpm(width: number, height: number, rgb: Float32Array): Uin
 }
 
 /** Read and decode one image file by extension. */
+/** RGBA bytes (as PNG and JPEG decoders give them) to RGB floats in [0, 1]. */
+function fromRgba(rgba: Uint8Array, width: number, height: number): DecodedImage {
+  const data = new Float32Array(width * height * 3);
+  for (let i = 0, j = 0; i < width * height; i++, j += 4) {
+    data[3 * i] = rgba[j]! / 255;
+    data[3 * i + 1] = rgba[j + 1]! / 255;
+    data[3 * i + 2] = rgba[j + 2]! / 255;
+  }
+  return { width, height, channels: 3, data };
+}
+
+const PNG_MAGIC = [0x89, 0x50, 0x4e, 0x47];
+const JPEG_MAGIC = [0xff, 0xd8, 0xff];
+const startsWith = (b: Uint8Array, magic: number[]): boolean => magic.every((v, i) => b[i] === v);
+
+/**
+ * Read an image file, by its contents (not its extension): PNG (pngjs), JPEG (jpeg-js), or
+ * binary/ASCII PPM and PGM. Colour images come back as RGB, grey ones as one channel; alpha is
+ * dropped. A corrupt or unsupported file gives a UserError naming it.
+ */
 export function readImage(path: string): DecodedImage {
   if (!existsSync(path)) throw new UserError(`image file not found: ${path}`);
-  const ext = extname(path).toLowerCase();
-  if (['.png', '.jpg', '.jpeg'].includes(ext)) {
-    throw new UserError(`${path}: ${ext} images need a decoder package that is not installed (add pngjs and jpeg-js, or sharp); PPM/PGM files are read natively`);
+  const bytes = new Uint8Array(readFileSync(path));
+  if (startsWith(bytes, PNG_MAGIC)) {
+    try {
+      const png = PNG.sync.read(Buffer.from(bytes));
+      return fromRgba(png.data, png.width, png.height);
+    } catch (e) {
+      throw new UserError(`${path}: not a readable PNG (${(e as Error).message})`);
+    }
   }
-  return decodePnm(new Uint8Array(readFileSync(path)), path);
+  if (startsWith(bytes, JPEG_MAGIC)) {
+    try {
+      const jpg = jpeg.decode(bytes, { useTArray: true, formatAsRGBA: true, maxMemoryUsageInMB: 1024 });
+      return fromRgba(jpg.data, jpg.width, jpg.height);
+    } catch (e) {
+      throw new UserError(`${path}: not a readable JPEG (${(e as Error).message})`);
+    }
+  }
+  if (bytes[0] === 0x50 /* 'P' */) return decodePnm(bytes, path);
+  throw new UserError(`${path}: unsupported image format (${extname(path) || 'no extension'}); expected PNG, JPEG, PPM or PGM`);
 }
 
 /** Rasterise a COCO segmentation into a [h * w] 0/1 mask. */

@@ -4,6 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CocoDataset, decodePnm, encodePpm, parseCocoInstances, segmentationMask, writeShapesCoco, readImage } from '../../src/vision/coco-loader.ts';
 import { shapesImage } from '../../src/vision/shapes.ts';
+import { PNG } from 'pngjs';
+import jpeg from 'jpeg-js';
 
 let dir: string;
 beforeAll(() => { dir = mkdtempSync(join(tmpdir(), 'tengen-coco-')); });
@@ -38,6 +40,28 @@ describe('COCO loader', () => {
     expect([...ppm.data].map((v) => Math.round(v * 255))).toEqual([255, 0, 128]);
   });
 
+  it('decodes PNG exactly and JPEG closely, by content rather than extension', () => {
+    const w = 5, h = 3;
+    const rgba = Buffer.alloc(w * h * 4);
+    for (let i = 0; i < w * h; i++) rgba.set([(i * 17) % 256, (i * 53) % 256, (i * 101) % 256, 255], i * 4);
+    const png = new PNG({ width: w, height: h });
+    rgba.copy(png.data);
+    const pngFile = join(dir, 'pic.png');
+    writeFileSync(pngFile, PNG.sync.write(png));
+    const p = readImage(pngFile);
+    expect([p.width, p.height, p.channels]).toEqual([5, 3, 3]);
+    for (let i = 0; i < w * h; i++) expect(Math.round(p.data[3 * i + 1]! * 255)).toBe((i * 53) % 256);
+    // A flat-colour JPEG decodes to (nearly) that colour; the file is named .dat to show the extension is not used.
+    const flat = Buffer.alloc(16 * 16 * 4);
+    for (let i = 0; i < 256; i++) flat.set([200, 100, 50, 255], i * 4);
+    const jpgFile = join(dir, 'pic.dat');
+    writeFileSync(jpgFile, jpeg.encode({ data: flat, width: 16, height: 16 }, 95).data);
+    const j = readImage(jpgFile);
+    expect([j.width, j.height, j.channels]).toEqual([16, 16, 3]);
+    expect(Math.abs(j.data[0]! * 255 - 200)).toBeLessThan(4);
+    expect(Math.abs(j.data[2]! * 255 - 50)).toBeLessThan(4);
+  });
+
   it('rejects malformed annotation files and images with clear errors', () => {
     expect(() => parseCocoInstances('{not json')).toThrow(/not valid JSON/);
     expect(() => parseCocoInstances('{"images": []}')).toThrow(/missing array 'annotations'/);
@@ -47,9 +71,15 @@ describe('COCO loader', () => {
     expect(() => parseCocoInstances(JSON.stringify({ ...base, images: [{ id: 1, file_name: 'a', width: 0, height: 2 }], annotations: [] }))).toThrow(/images\[0\].width must be an integer >= 1/);
     expect(() => decodePnm(new TextEncoder().encode('GIF89a'))).toThrow(/not a PPM\/PGM file/);
     expect(() => decodePnm(new TextEncoder().encode('P6\n4 4\n255\nabc'))).toThrow(/truncated PNM pixel data/);
-    const png = join(dir, 'x.png');
-    writeFileSync(png, 'x');
-    expect(() => readImage(png)).toThrow(/need a decoder package that is not installed \(add pngjs and jpeg-js, or sharp\)/);
+    const notImage = join(dir, 'x.png');
+    writeFileSync(notImage, 'x');
+    expect(() => readImage(notImage)).toThrow(/x\.png: unsupported image format \(\.png\); expected PNG, JPEG, PPM or PGM/);
+    const brokenPng = join(dir, 'broken.png');
+    writeFileSync(brokenPng, Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 1, 2, 3]));
+    expect(() => readImage(brokenPng)).toThrow(/broken\.png: not a readable PNG/);
+    const brokenJpg = join(dir, 'broken.jpg');
+    writeFileSync(brokenJpg, Buffer.from([0xff, 0xd8, 0xff, 0xe0, 0, 1]));
+    expect(() => readImage(brokenJpg)).toThrow(/broken\.jpg: not a readable JPEG/);
     expect(() => segmentationMask({ counts: 'abc', size: [2, 2] }, 2, 2)).toThrow(/compressed RLE/);
     expect(() => new CocoDataset(join(dir, 'missing.json'), dir)).toThrow(/annotation file not found/);
     // an image whose size disagrees with the json
