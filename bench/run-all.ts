@@ -1,14 +1,14 @@
 /**
  * `npm run bench [-- name ...]`: runs the benchmark scripts one after another; each prints its
  * table and writes bench/results/<name>.md. With no names, runs the quick ones (minutes in all);
- * the learning runs (rl, alphazero, translate, wavenet, vision) take long and run only when named.
+ * the learning runs (rl, alphazero, alphago-lee, translate, wavenet, vision, ...) take long and run only when named.
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 
 const QUICK = ['env', 'solver', 'go', 'mcts', 'backend', 'nets', 'selfplay-workers', 'word2vec'];
-const LONG = ['rl', 'alphazero', 'translate', 'wavenet', 'vision'];
+const LONG = ['rl', 'alphazero', 'connect4-strength', 'alphago-lee', 'translate', 'wavenet', 'vision', 'vision-ssd', 'vision-data-parallel', 'cluster'];
 const names = process.argv.slice(2);
 const unknown = names.filter((n) => !QUICK.includes(n) && !LONG.includes(n));
 if (unknown.length) {
