@@ -7,19 +7,16 @@
  * Games are written one SGF per game (atomically) as game-00001.sgf, ...; a run that is interrupted
  * resumes by skipping the files already written.
  */
-import { existsSync, mkdirSync, readdirSync } from 'node:fs';
+import { mkdirSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { UserError } from '../../util/errors.ts';
 import { writeFileAtomic } from '../../util/fs.ts';
 import { Rng } from '../../util/rng.ts';
 import { GoGame } from '../../env/games/go/rules.ts';
 import { writeSgf } from '../../env/games/go/sgf.ts';
-import { GtpClient, normScore } from '../../env/games/go/match.ts';
+import { GtpClient, gnugoPath, normScore } from '../../env/games/go/match.ts';
 
-/** The GNU Go binary: /usr/games/gnugo where it exists, else `gnugo` on PATH. */
-export function gnugoPath(): string {
-  return existsSync('/usr/games/gnugo') ? '/usr/games/gnugo' : 'gnugo';
-}
+export { gnugoPath };
 
 export interface GenDataOptions {
   /** Games to have in `out` when done (existing game files count). */

@@ -105,6 +105,10 @@ export interface AZConfig {
   strengthGames: number;
   /** Rollouts of the pure-MCTS yardstick, where the game has no solver. */
   baselineRollouts: number;
+  /** Go only: games against GNU Go each generation (0: none; skipped where gnugo is not installed). */
+  gnugoGames: number;
+  /** GNU Go --level for that yardstick (0..10). */
+  gnugoLevel: number;
 
   // --- output ---
   /** Seconds between progress lines when not on a TTY. */
@@ -147,6 +151,8 @@ const BASE: Omit<AZConfig, 'game' | 'gameParams' | 'blocks' | 'filters' | 'games
   gatingThreshold: 0.55,
   strengthGames: 20,
   baselineRollouts: 200,
+  gnugoGames: 0,
+  gnugoLevel: 1,
   progressInterval: 5,
   saveGames: true,
   inference: 'auto',
@@ -177,7 +183,7 @@ export const GAME_DEFAULTS: Record<string, GameDefaults> = {
   },
   go: {
     gameParams: { size: 9 }, blocks: 6, filters: 64, gamesPerGeneration: 32, simulations: 160, bufferPositions: 60_000, batchSize: 256,
-    dirichletAlpha: 0.12, temperatureMoves: 16, concurrentGames: 32, baselineRollouts: 400,
+    dirichletAlpha: 0.12, temperatureMoves: 16, concurrentGames: 32, baselineRollouts: 400, gnugoGames: 4,
   },
 };
 
@@ -199,7 +205,7 @@ const FIELD_TYPES: Record<keyof AZConfig, 'int' | 'number' | 'bool' | 'string' |
   reuseTree: 'bool', resign: 'bool', resignCheckFraction: 'number', resignMaxFalsePositive: 'number', resignMinGames: 'int',
   bufferPositions: 'int', augment: 'bool', batchSize: 'int', trainSteps: 'int', samplesPerPosition: 'number',
   minBufferPositions: 'int', optimizer: 'string', lrSchedule: 'schedule', momentum: 'number', l2: 'number', evalGames: 'int',
-  evalSimulations: 'int', evalTemperatureMoves: 'int', gatingThreshold: 'number', strengthGames: 'int', baselineRollouts: 'int',
+  evalSimulations: 'int', evalTemperatureMoves: 'int', gatingThreshold: 'number', strengthGames: 'int', baselineRollouts: 'int', gnugoGames: 'int', gnugoLevel: 'int',
   progressInterval: 'number', saveGames: 'bool', inference: 'string',
 };
 
@@ -269,6 +275,7 @@ export function validateConfig(c: AZConfig, source = 'config'): void {
   }
   if (c.evalGames > 0 && c.evalSimulations === 0 && c.simulations < 1) bad('evalSimulations', c.evalSimulations, 'at least 1');
   if (c.progressInterval <= 0) bad('progressInterval', c.progressInterval, 'a positive number of seconds');
+  if (c.gnugoLevel < 0 || c.gnugoLevel > 10) bad('gnugoLevel', c.gnugoLevel, 'an integer from 0 to 10');
   const s = c.lrSchedule as unknown;
   if (!Array.isArray(s) || s.length === 0) bad('lrSchedule', s, 'a non-empty array of {"step": n, "lr": x}');
   const sched = s as LrStep[];

@@ -32,6 +32,7 @@ import { EloLadder } from './elo.ts';
 import { batched, netAgent, summarizeMatch, type NetAgentOptions } from './agents.ts';
 import { gate, passesGate, type GateResult } from './gating.ts';
 import { measureStrength } from './strength.ts';
+import { gnugoAvailable, gnugoYardstick } from './gnugo-yardstick.ts';
 import { generationName, loadCheckpoint, saveCheckpoint, type RunState } from './checkpoint.ts';
 
 export interface PipelineOptions {
@@ -354,10 +355,37 @@ export class Pipeline {
       done();
     }
     this.events.emit('checkpoint', { generation: g, dir: join(this.runDir, 'checkpoint'), seconds: (performance.now() - tc) / 1000 });
+
+    // --- Go: the net of this generation against GNU Go, through GTP (after the checkpoint, which saved it) ---
+    if (c.game === 'go' && c.gnugoGames > 0) await this.gnugoYardstick(g);
     this.events.emit('generation:end', {
       generation: g, bestGeneration: this.state.bestGeneration, seconds: (performance.now() - tg) / 1000, totalGames: this.state.totalGames,
       totalPositions: this.state.totalPositions, trainSteps: this.state.trainStep, elo: this.elo.has(g) ? this.elo.ratingOf(g) : elo,
     });
+  }
+
+  private gnugoWarned = false;
+
+  private async gnugoYardstick(g: number): Promise<void> {
+    const c = this.config;
+    if (!gnugoAvailable()) {
+      if (!this.gnugoWarned) this.events.emit('log', { message: 'GNU Go is not installed: the per-generation GNU Go yardstick is skipped (apt-get install gnugo)' });
+      this.gnugoWarned = true;
+      return;
+    }
+    const go = this.game as unknown as { n: number; params: { komi: number } };
+    const opponent = `gnugo-${c.gnugoLevel}`;
+    try {
+      const r = await gnugoYardstick({
+        modelDir: join(this.runDir, 'models', generationName(g)), size: go.n, komi: go.params.komi,
+        games: c.gnugoGames, level: c.gnugoLevel, visits: evalSims(c), backend: this.backend, sgfDir: join(this.runDir, 'gnugo', generationName(g)),
+        onGame: (done, total) => this.events.emit('eval:progress', { generation: g, opponent, done, total }),
+      });
+      this.events.emit('strength', { generation: g, ...r });
+    } catch (e) {
+      // A yardstick must not stop training: say why and go on.
+      this.events.emit('log', { message: `gen ${g}: the GNU Go yardstick failed: ${(e as Error).message}` });
+    }
   }
 
   private async writeCheckpoint(g: number, elapsed0: number, t0: number): Promise<void> {

@@ -5,7 +5,7 @@
  * Summary: wins/draws per engine, win rate with a 95% Wilson interval, Elo difference with interval.
  */
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { UserError } from '../../../util/errors.ts';
 import { writeFileAtomic } from '../../../util/fs.ts';
@@ -70,6 +70,16 @@ export class GtpClient {
     }
     if (!this.dead) this.proc.kill();
   }
+}
+
+/** The GNU Go binary: /usr/games/gnugo (Debian's place) where it exists, else `gnugo` on PATH. */
+export function gnugoPath(): string {
+  return existsSync('/usr/games/gnugo') ? '/usr/games/gnugo' : 'gnugo';
+}
+
+/** Quote a word for `sh -c` (engine command lines are run through the shell). */
+export function shellQuote(s: string): string {
+  return /^[A-Za-z0-9_@%+=:,./-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`;
 }
 
 export interface MatchOptions {
