@@ -22,3 +22,4 @@ export {
 } from './compression.ts';
 export { trainSync, trainAsync, trainModelParallel, referenceSync, dpEvaluate, initialWeights, type DpData, type DpOptions, type DpResult } from './data-parallel.ts';
 export { buildDpModel, dpDataset } from './data-parallel-model.ts';
+export { buildDetector, encodeTargets, detectionLoss, decodeDetections, detect, toCocoEval, DETECTOR_STRIDE, type DetectorConfig, type Detection, type DetectionTargets, type DecodeOptions } from './ssd.ts';
