@@ -13,7 +13,7 @@
  * last), against the run's wall-clock minutes from its metrics.jsonl, and prints the table.
  */
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { cpus } from 'node:os';
 import { initBackend } from '../src/nets/backend.ts';
 import { measureConnect4, root } from './connect4-measure.ts';
@@ -79,7 +79,7 @@ if (curve !== undefined) {
   const lines = [
     '# Connect Four net strength (bench/connect4-strength.ts)',
     '',
-    `Net: \`${modelArg}\` (model.json ${meta} bytes). ${visits} PUCT simulations per move, argmax; inference ${r.inference}.`,
+    `Net: \`${relative(root, modelArg) || modelArg}\` (model.json ${meta} bytes). ${visits} PUCT simulations per move, argmax; inference ${r.inference}.`,
     `Measured ${new Date().toISOString()} on ${cpus().length} cores (${cpus()[0]?.model.trim() ?? 'cpu'}), Node ${process.version}.`,
     '',
     '| test | measured | target | met |',
