@@ -63,7 +63,8 @@ while (Date.now() - t0 < budget) {
     } else lastLoss = model.trainStep(opt, src, tgt);
     if (step % 50 === 0) process.stderr.write(`step ${step} epoch ${epoch} loss ${lastLoss.toFixed(3)} ${((Date.now() - t0) / 1000).toFixed(0)} s\n`);
   }
-  epoch++;
+  // Count the pass only if the budget did not cut it short.
+  if (Date.now() - t0 < budget) epoch++;
 }
 const trainSec = (Date.now() - t0) / 1000;
 const n = Math.min(Number(values.test), test.src.length);
