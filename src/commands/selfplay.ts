@@ -28,6 +28,8 @@ export interface SelfplayFlags {
   workers?: string;
   seed?: string;
   mode?: string;
+  /** Warm start: a saved net whose weights a new run starts from. */
+  initModel?: string;
   config?: string;
   set?: string[];
   backend?: string;
@@ -71,6 +73,7 @@ export function resolveSelfplayConfig(f: SelfplayFlags): AZConfig {
   flags['workers'] = num('workers', f.workers);
   flags['seed'] = num('seed', f.seed);
   flags['mode'] = f.mode;
+  flags['initModel'] = f.initModel;
   for (const kv of f.set ?? []) {
     const eq = kv.indexOf('=');
     if (eq <= 0) throw new UserError(`--set ${kv}: expected key=value, e.g. --set simulations=100`);
@@ -225,6 +228,7 @@ export function register(program: Command): void {
     .option('--workers <w>', 'self-play worker threads (0: play in the main thread)')
     .option('--seed <s>', 'master seed')
     .option('--mode <mode>', "'zero' (gated, AlphaGo Zero) or 'alphazero' (continual)")
+    .option('--init-model <dir>', 'start a new run from this net (same architecture) instead of random weights')
     .option('--config <file>', 'JSON file of settings (any of: ' + CONFIG_FIELDS.join(', ') + ')')
     .option('--set <key=value...>', 'override one setting, e.g. --set simulations=100 --set lrSchedule=[{"step":0,"lr":0.01}]')
     .option('--tui', 'live dashboard (the default when run in a terminal)')

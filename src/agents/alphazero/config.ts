@@ -117,6 +117,11 @@ export interface AZConfig {
   saveGames: boolean;
   /** Self-play inference: 'auto' (onnxruntime where it loads, else tfjs), 'onnxruntime' or 'tfjs'. */
   inference: 'auto' | 'onnxruntime' | 'tfjs';
+  /**
+   * Start a new run from this net's weights instead of random ones (a net directory, a run directory
+   * or a checkpoint, as `--model` takes); its architecture must match the run's. '' = from scratch.
+   */
+  initModel: string;
 }
 
 const BASE: Omit<AZConfig, 'game' | 'gameParams' | 'blocks' | 'filters' | 'gamesPerGeneration' | 'simulations' | 'bufferPositions' | 'batchSize' | 'dirichletAlpha'> = {
@@ -156,6 +161,7 @@ const BASE: Omit<AZConfig, 'game' | 'gameParams' | 'blocks' | 'filters' | 'games
   progressInterval: 5,
   saveGames: true,
   inference: 'auto',
+  initModel: '',
 };
 
 type GameDefaults = Pick<AZConfig, 'blocks' | 'filters' | 'gamesPerGeneration' | 'simulations' | 'bufferPositions' | 'batchSize' | 'dirichletAlpha'> & Partial<AZConfig>;
@@ -206,7 +212,7 @@ const FIELD_TYPES: Record<keyof AZConfig, 'int' | 'number' | 'bool' | 'string' |
   bufferPositions: 'int', augment: 'bool', batchSize: 'int', trainSteps: 'int', samplesPerPosition: 'number',
   minBufferPositions: 'int', optimizer: 'string', lrSchedule: 'schedule', momentum: 'number', l2: 'number', evalGames: 'int',
   evalSimulations: 'int', evalTemperatureMoves: 'int', gatingThreshold: 'number', strengthGames: 'int', baselineRollouts: 'int', gnugoGames: 'int', gnugoLevel: 'int',
-  progressInterval: 'number', saveGames: 'bool', inference: 'string',
+  progressInterval: 'number', saveGames: 'bool', inference: 'string', initModel: 'string',
 };
 
 export const CONFIG_FIELDS = Object.keys(FIELD_TYPES) as (keyof AZConfig)[];

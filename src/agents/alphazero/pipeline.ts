@@ -24,7 +24,8 @@ import { evalSims, type AZConfig } from './config.ts';
 import { PipelineEvents } from './events.ts';
 import { ReplayBuffer } from './replay-buffer.ts';
 import { Trainer } from './trainer.ts';
-import { buildNet, getWeightBlob, netSpecFor, saveNet, setWeightBlob, type NetSpec } from './net.ts';
+import { buildNet, findNetDir, getWeightBlob, loadNet, netSpecFor, saveNet, setWeightBlob, type NetSpec } from './net.ts';
+import { MODEL_FILE } from '../../nets/io.ts';
 import { gameTargets, type PlayedGame, type SelfPlaySettings } from './selfplay.ts';
 import { InThreadRunner, WorkerRunner, type SelfPlayRunner } from './runner.ts';
 import { calibrateResign, type ResignRecord } from './resign.ts';
@@ -120,9 +121,32 @@ export class Pipeline {
     }
     const p = new Pipeline(o, game, ckpt);
     if (ckpt) await p.trainer.setState(ckpt.optimizer, ckpt.state.trainStep);
+    else if (p.config.initModel) await p.initFrom(p.config.initModel);
     mkdirSync(o.runDir, { recursive: true });
     if (!ckpt) writeJsonAtomic(join(o.runDir, 'config.json'), p.config);
     return p;
+  }
+
+  /** Copy a saved net's weights into the current and best nets (a new run's warm start). */
+  private async initFrom(dir: string): Promise<void> {
+    const netDir = findNetDir(dir);
+    if (!netDir) throw new UserError(`initModel: no net found in ${dir} (expected a net directory with ${MODEL_FILE}, a run directory or a checkpoint)`);
+    const loaded = await loadNet(netDir);
+    try {
+      const s = loaded.spec;
+      const want = this.spec;
+      const same = s.arch === want.arch && s.blocks === want.blocks && s.filters === want.filters &&
+        s.numActions === want.numActions && s.inputShape.join('x') === want.inputShape.join('x');
+      if (!same) {
+        throw new UserError(`initModel ${netDir}: its net is ${s.arch} ${s.blocks}x${s.filters} on ${s.inputShape.join('x')} with ${s.numActions} actions; ` +
+          `this run needs ${want.arch} ${want.blocks}x${want.filters} on ${want.inputShape.join('x')} with ${want.numActions} actions (set arch, blocks and filters to match)`);
+      }
+      const blob = getWeightBlob(loaded.model);
+      setWeightBlob(this.current, blob);
+      setWeightBlob(this.best, blob);
+    } finally {
+      loaded.model.dispose();
+    }
   }
 
   /** Ask the run to stop after the current generation. */

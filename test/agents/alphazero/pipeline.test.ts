@@ -8,7 +8,7 @@ import { initBackend, tf } from '../../../src/nets/backend.ts';
 import { Pipeline } from '../../../src/agents/alphazero/pipeline.ts';
 import { PipelineEvents, attachMetricsLog } from '../../../src/agents/alphazero/events.ts';
 import { loadCheckpoint } from '../../../src/agents/alphazero/checkpoint.ts';
-import { getWeightBlob } from '../../../src/agents/alphazero/net.ts';
+import { getWeightBlob, saveNet } from '../../../src/agents/alphazero/net.ts';
 import { tinyConfig } from './tiny-config.ts';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -80,6 +80,25 @@ describe('AlphaZero pipeline (tiny tic-tac-toe)', () => {
     expect(tf.memory().numTensors).toBe(after2);
     await p.close();
     p.dispose();
+  });
+
+  it('a new run with initModel starts from that net, and refuses a net of another shape', async () => {
+    await initBackend({ backend: 'cpu', quiet: true });
+    const first = tmp();
+    const a = await Pipeline.create({ runDir: first, config: tinyConfig({ generations: 1 }) });
+    await a.run();
+    const trained = Array.from(getWeightBlob(a.current).data);
+    await saveNet(join(first, 'net'), a.spec, a.current);
+    a.dispose();
+    const b = await Pipeline.create({ runDir: tmp(), config: tinyConfig({ generations: 1, seed: 99, initModel: join(first, 'net') }) });
+    expect(Array.from(getWeightBlob(b.current).data)).toEqual(trained);
+    expect(Array.from(getWeightBlob(b.best).data)).toEqual(trained);
+    b.dispose();
+    const fresh = await Pipeline.create({ runDir: tmp(), config: tinyConfig({ generations: 1, seed: 99 }) });
+    expect(Array.from(getWeightBlob(fresh.current).data)).not.toEqual(trained);
+    fresh.dispose();
+    await expect(Pipeline.create({ runDir: tmp(), config: tinyConfig({ filters: 24, initModel: join(first, 'net') }) })).rejects.toThrow(/mlp 1x16.*needs mlp 1x24/);
+    await expect(Pipeline.create({ runDir: tmp(), config: tinyConfig({ initModel: join(first, 'nowhere') }) })).rejects.toThrow(/no net found/);
   });
 
   it('a killed run resumed from its directory ends with the same buffer, counters and weights', async () => {
