@@ -101,18 +101,25 @@ export function register(program: Command): void {
     .option('--iterations <n>', 'iterations (one REINFORCE update per mini-batch of games)', '50')
     .option('--games <n>', 'games per iteration (even)', '32')
     .option('--pool-every <n>', 'add a snapshot to the opponent pool every n iterations', '5')
-    .option('--lr <x>', 'SGD learning rate (the paper\'s 0.001 collapsed at this scale)', '0.0001')
+    .option('--lr <x>', 'learning rate (default: SGD 1e-4, as the paper\'s 0.001 collapsed at this scale; Adam 1e-5)')
+    .option('--optimizer <sgd|adam>', 'optimizer (the paper: SGD)', 'sgd')
     .option('--eval-games <n>', 'RL vs SL games at the end', '200')
+    .option('--eval-every <n>', 'also play the SL net every n iterations (0: never), for the learning curve', '0')
+    .option('--eval-every-games <n>', 'games of each of those measurements', '64')
     .option('--minutes <m>', 'stop after m minutes (checkpointed; rerun to continue)')
     .option('--seed <n>', 'seed', '1')
-    .action(async (o: { dir?: string; iterations: string; games: string; poolEvery: string; lr: string; evalGames: string; minutes?: string; seed: string }, cmd: Command) => {
+    .action(async (o: { dir?: string; iterations: string; games: string; poolEvery: string; lr?: string; optimizer: string; evalGames: string; evalEvery: string; evalEveryGames: string; minutes?: string; seed: string }, cmd: Command) => {
+      if (o.optimizer !== 'adam' && o.optimizer !== 'sgd') throw new UserError(`--optimizer must be sgd or adam, got '${o.optimizer}'`);
       const run = needDir(o.dir);
       await backend(cmd);
       const { trainRl } = await import('../agents/alphago-lee/rl.ts');
       await trainRl({
         sl: join(run, 'sl'), dir: join(run, 'rl'), iterations: optionalNumberFlag('--iterations', o.iterations, { min: 1, max: 1e9, integer: true }),
         gamesPerIter: optionalNumberFlag('--games', o.games, { min: 2, max: 1e5, integer: true }), poolEvery: optionalNumberFlag('--pool-every', o.poolEvery, { min: 1, max: 1e9, integer: true }),
-        lr: optionalNumberFlag('--lr', o.lr, { min: 1e-9, max: 10, integer: false }), evalGames: optionalNumberFlag('--eval-games', o.evalGames, { min: 0, max: 1e6, integer: true }),
+        lr: optionalNumberFlag('--lr', o.lr, { min: 1e-9, max: 10, integer: false }), optimizer: o.optimizer,
+        evalGames: optionalNumberFlag('--eval-games', o.evalGames, { min: 0, max: 1e6, integer: true }),
+        evalEvery: optionalNumberFlag('--eval-every', o.evalEvery, { min: 0, max: 1e9, integer: true }),
+        evalEveryGames: optionalNumberFlag('--eval-every-games', o.evalEveryGames, { min: 2, max: 1e6, integer: true }),
         minutes: optionalNumberFlag('--minutes', o.minutes, { min: 0, max: 1e6, integer: false }), seed: optionalNumberFlag('--seed', o.seed, { min: 0, max: 2 ** 31, integer: true }),
       });
     });

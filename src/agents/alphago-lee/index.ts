@@ -17,7 +17,7 @@ export { trainRolloutStage, type RolloutStageOptions, type RolloutStageResult } 
 export { FastNet, loadCheckedModel, policyAccuracy } from './nets.ts';
 export { trainSl, slStep, policyLoss, type SlOptions, type SlState } from './sl.ts';
 export { playGames, policyMatch, shouldPass, pickMove, type PlayOptions, type PlayedGame, type Chooser } from './play.ts';
-export { trainRl, reinforceStep, type RlOptions, type RlState } from './rl.ts';
+export { trainRl, reinforceStep, reinforceAdvantages, type RlOptions, type RlState } from './rl.ts';
 export {
   genValueData, trainValue, readValueData, valuePlanes, valueStep,
   type ValueDataOptions, type ValueTrainOptions, type ValueState, type ValueData,

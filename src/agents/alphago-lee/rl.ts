@@ -4,9 +4,15 @@
  * an opponent drawn uniformly from a pool of its earlier snapshots (the SL net is the first), half
  * as Black, and takes one REINFORCE step per chunk of positions:
  *     loss = -(1 / games) * sum_t (z_t - b) * log p(a_t | s_t)
- * with z_t = +1 / -1 the game's outcome for the learner and b the batch's mean outcome (a constant
- * baseline; the paper's first pass used none). Plain SGD as in the paper; its alpha 0.001 made this
- * small net collapse within 6 iterations (0.5% against SL), so the default here is 1e-4.
+ * with z_t = +1 / -1 the game's outcome for the learner and b the mean outcome over the batch's
+ * positions (a constant baseline; the paper's first pass used none). Weighting the mean by positions,
+ * not games, makes the advantages sum to zero over what is trained on: with a per-game mean, when lost
+ * games are longer than won ones the surplus of negative advantages pushes down the probability of
+ * whatever was sampled, i.e. flattens the policy whatever the outcome.
+ * Plain SGD as in the paper (Adam as an option; its moments restart on resume); the paper's alpha
+ * 0.001 made this small net collapse within 6 iterations (0.5% against SL), so the default is 1e-4.
+ * With `evalEvery`, every that many iterations the learner plays `evalEveryGames` games against the
+ * SL net (not trained on), the curve in state.history.
  * A snapshot joins the pool every `poolEvery` iterations (paper: 500). Checkpoint: <dir>/ (the net
  * and state.json) and <dir>/pool/iter-N/ nets; a rerun resumes at the saved iteration.
  */
@@ -33,6 +39,12 @@ export interface RlOptions {
   seed?: number;
   /** Games for the final RL-vs-SL evaluation (0 skips it). */
   evalGames?: number;
+  /** 'sgd' (the paper) or 'adam'. */
+  optimizer?: 'sgd' | 'adam';
+  /** Measure the learner against the SL net every this many iterations (0: never). */
+  evalEvery?: number;
+  /** Games of each such measurement. */
+  evalEveryGames?: number;
   log?: (line: string) => void;
 }
 
@@ -40,7 +52,7 @@ export interface RlState {
   iteration: number;
   pool: string[];
   seconds: number;
-  history: Array<{ iteration: number; winRate: number; positions: number }>;
+  history: Array<{ iteration: number; winRate: number; positions: number; vsSl?: number }>;
   evaluation?: { games: number; wins: number; losses: number; draws: number; winRate: number; wilson: [number, number] };
 }
 
@@ -61,6 +73,20 @@ export function reinforceStep(model: tf.LayersModel, opt: tf.Optimizer, x: Float
   const v = loss.dataSync()[0]!;
   loss.dispose();
   return v;
+}
+
+/**
+ * Advantages z - b of the learner's positions: z the outcome of the position's game, b the mean of
+ * z over all positions, so the advantages sum to zero over the batch (see the header).
+ */
+export function reinforceAdvantages(zByGame: readonly number[], gameOf: readonly number[]): Float32Array {
+  const n = gameOf.length;
+  let b = 0;
+  for (let i = 0; i < n; i++) b += zByGame[gameOf[i]!]!;
+  b = n ? b / n : 0;
+  const adv = new Float32Array(n);
+  for (let i = 0; i < n; i++) adv[i] = zByGame[gameOf[i]!]! - b;
+  return adv;
 }
 
 export async function trainRl(o: RlOptions): Promise<RlState> {
@@ -89,7 +115,9 @@ export async function trainRl(o: RlOptions): Promise<RlState> {
   for (const p of state.pool) {
     if (existsSync(join(p, 'model.json'))) poolNets.push(await FastNet.create(await loadCheckedModel(p, LEE_POLICY_PLANES, BOARD * BOARD, 'rl pool')));
   }
-  const opt = tf.train.sgd(o.lr ?? 1e-4);
+  const opt = o.optimizer === 'adam' ? tf.train.adam(o.lr ?? 1e-5) : tf.train.sgd(o.lr ?? 1e-4);
+  const evalEvery = o.evalEvery ?? 0;
+  const evalEveryGames = o.evalEveryGames ?? 64;
   const per = BOARD * BOARD * LEE_POLICY_PLANES;
   const t0 = Date.now();
   const startSeconds = state.seconds;
@@ -114,8 +142,8 @@ export async function trainRl(o: RlOptions): Promise<RlState> {
       },
     });
     const z: number[] = res.map((r, g) => (r.winner === -1 ? 0 : r.winner === (g % 2 === 0 ? 0 : 1) ? 1 : -1));
-    const baseline = z.reduce((a, b) => a + b, 0) / z.length;
     const n = acts.length;
+    const advantages = reinforceAdvantages(z, gameOf);
     const chunk = 512;
     for (let i = 0; i < n; i += chunk) {
       const m = Math.min(chunk, n - i);
@@ -125,14 +153,18 @@ export async function trainRl(o: RlOptions): Promise<RlState> {
       for (let j = 0; j < m; j++) {
         x.set(feats[i + j]!, j * per);
         a[j] = acts[i + j]!;
-        adv[j] = z[gameOf[i + j]!]! - baseline;
+        adv[j] = advantages[i + j]!;
       }
       reinforceStep(model, opt, x, a, adv, m, 1 / gamesPerIter);
     }
     await learner.refresh();
     state.iteration++;
     const winRate = z.reduce((s, v) => s + (v + 1) / 2, 0) / z.length;
-    state.history.push({ iteration: state.iteration, winRate, positions: n });
+    const h: RlState['history'][number] = { iteration: state.iteration, winRate, positions: n };
+    if (evalEvery > 0 && state.iteration % evalEvery === 0) {
+      h.vsSl = (await policyMatch(learner, slNet, evalEveryGames, seed * 17 + state.iteration)).winRate;
+    }
+    state.history.push(h);
     if (state.iteration % poolEvery === 0) {
       const p = join(o.dir, 'pool', `iter-${String(state.iteration).padStart(5, '0')}`);
       await saveModel(model, p);
@@ -141,7 +173,8 @@ export async function trainRl(o: RlOptions): Promise<RlState> {
     }
     state.seconds = startSeconds + (Date.now() - t0) / 1000;
     await saveCheckpoint(model, o.dir, state as unknown as Record<string, unknown>);
-    log(`rl: iteration ${state.iteration}/${iterations}: ${(100 * winRate).toFixed(0)}% wins against a pool net (of ${poolNets.length}), ${n} positions`);
+    const vs = h.vsSl === undefined ? '' : `; ${(100 * h.vsSl).toFixed(1)}% against SL over ${evalEveryGames} games`;
+    log(`rl: iteration ${state.iteration}/${iterations}: ${(100 * winRate).toFixed(0)}% wins against a pool net (of ${poolNets.length}), ${n} positions${vs}`);
   }
   const evalGames = o.evalGames ?? 200;
   if (evalGames > 0) {

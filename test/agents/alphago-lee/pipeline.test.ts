@@ -10,7 +10,7 @@ import { Rng } from '../../../src/util/rng.ts';
 import { GtpEngine } from '../../../src/env/games/go/gtp.ts';
 import { existsSync } from 'node:fs';
 import {
-  ApvMcts, ApvNode, FastNet, LeePlayer, RolloutPolicy, genValueData, loadCheckedModel, mixLeafValue, reinforceStep,
+  ApvMcts, ApvNode, FastNet, LeePlayer, RolloutPolicy, genValueData, loadCheckedModel, mixLeafValue, reinforceAdvantages, reinforceStep,
   readValueData, slStep, trainRl, trainRolloutStage, trainSl, trainValue, valueStep,
 } from '../../../src/agents/alphago-lee/index.ts';
 import { register } from '../../../src/commands/lee.ts';
@@ -101,6 +101,14 @@ describe('training steps', () => {
     }
   });
 
+  it('REINFORCE advantages sum to zero over positions, whatever the game lengths', () => {
+    // Game 0 won in 2 learner moves, game 1 lost in 6: a per-game mean (0) would leave -4 in all.
+    const adv = reinforceAdvantages([1, -1], [0, 0, 1, 1, 1, 1, 1, 1]);
+    expect(adv.reduce((a, b) => a + b, 0)).toBeCloseTo(0, 6);
+    expect(adv[0]).toBeCloseTo(1.5, 6);
+    expect(adv[2]).toBeCloseTo(-0.5, 6);
+  });
+
   it('value MSE steps lower the loss', () => {
     const model = buildLeeValueNet({ ...tiny, planes: 49, valueHidden: 8 });
     const opt = tf.train.adam(0.01);
@@ -132,10 +140,13 @@ describe('a tiny pipeline end to end', () => {
     expect(sl2.step).toBe(5); // resumed at 3
     expect(sl2.history.map((h) => h.step)).toEqual([3, 5]);
 
-    const rl = await trainRl({ sl: join(run, 'sl'), dir: join(run, 'rl'), iterations: 2, gamesPerIter: 4, poolEvery: 1, evalGames: 4, log });
+    const rl = await trainRl({ sl: join(run, 'sl'), dir: join(run, 'rl'), iterations: 2, gamesPerIter: 4, poolEvery: 1, evalGames: 4, evalEvery: 2, evalEveryGames: 2, optimizer: 'adam', log });
     expect(rl.iteration).toBe(2);
     expect(rl.pool).toHaveLength(2);
     expect(rl.evaluation!.games).toBe(4);
+    // The learning curve against SL: measured at iteration 2 only.
+    expect(rl.history.map((h) => h.vsSl === undefined)).toEqual([true, false]);
+    expect([0, 0.25, 0.5, 0.75, 1]).toContain(rl.history[1]!.vsSl);
 
     const n = await genValueData({ sl: join(run, 'sl'), rl: join(run, 'rl'), dir: join(run, 'value'), games: 12, chunk: 8, maxU: 10, log });
     expect(n).toBeGreaterThanOrEqual(12);
