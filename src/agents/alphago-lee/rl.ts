@@ -25,7 +25,7 @@ import { UserError } from '../../util/errors.ts';
 import { Rng } from '../../util/rng.ts';
 import { wilson } from '../../env/games/go/match.ts';
 import { BOARD, FastNet, hasModel, loadCheckedModel, readState, saveCheckpoint } from './nets.ts';
-import { playGames, policyMatch } from './play.ts';
+import { playGames, policyMatch, SENSIBLE_PLANE } from './play.ts';
 
 export interface RlOptions {
   /** The SL net's directory (the starting point and the first pool member). */
@@ -56,7 +56,11 @@ export interface RlState {
   evaluation?: { games: number; wins: number; losses: number; draws: number; winRate: number; wilson: [number, number] };
 }
 
-/** One REINFORCE step over positions (features as floats, actions, advantages). Leaves no tensors. */
+/**
+ * One REINFORCE step over positions (features as floats, actions, advantages). Leaves no tensors.
+ * The log-probability is that of the policy the games were played with: the net's softmax restricted
+ * to the sensible moves (feature plane 46) and renormalised, as `pickMove` samples it.
+ */
 export function reinforceStep(model: tf.LayersModel, opt: tf.Optimizer, x: Float32Array, actions: Int32Array, adv: Float32Array, n: number, scale: number): number {
   const outputs = model.outputs[0]!.shape[1] as number;
   const planes = model.inputs[0]!.shape[3] as number;
@@ -64,9 +68,14 @@ export function reinforceStep(model: tf.LayersModel, opt: tf.Optimizer, x: Float
     const xt = tf.tensor4d(x, [n, BOARD, BOARD, planes]);
     const at = tf.oneHot(tf.tensor1d(actions, 'int32'), outputs);
     const zt = tf.tensor1d(adv);
+    const mask = planes > SENSIBLE_PLANE && outputs === BOARD * BOARD
+      ? tf.reshape(tf.slice(xt, [0, 0, 0, SENSIBLE_PLANE], [n, BOARD, BOARD, 1]), [n, outputs])
+      : tf.onesLike(at);
     return opt.minimize(() => {
       const p = model.apply(xt, { training: true }) as tf.Tensor;
-      const logp = tf.sum(tf.mul(at, tf.log(tf.add(p, 1e-7))), -1);
+      const chosen = tf.sum(tf.mul(at, p), -1);
+      const sensible = tf.sum(tf.mul(tf.maximum(mask, at), p), -1);
+      const logp = tf.sub(tf.log(tf.add(chosen, 1e-7)), tf.log(tf.add(sensible, 1e-7)));
       return tf.mul(tf.neg(tf.sum(tf.mul(zt, logp))), scale) as tf.Scalar;
     }, true)!;
   });

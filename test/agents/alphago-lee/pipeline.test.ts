@@ -86,6 +86,7 @@ describe('training steps', () => {
   it('REINFORCE raises the probability of a winning move and lowers that of a losing one', () => {
     const x = new Float32Array(81 * 48);
     for (let i = 0; i < 81; i++) x[i * 48 + (i % 3)] = 1;
+    for (let i = 0; i < 40; i++) x[i * 48 + 46] = 1; // points 0..39 sensible
     for (const z of [1, -1]) {
       const model = buildLeePolicyNet({ ...tiny, planes: LEE_POLICY_PLANES });
       const opt = tf.train.sgd(0.05);
@@ -99,6 +100,22 @@ describe('training steps', () => {
       opt.dispose();
       model.dispose();
     }
+  });
+
+  it('REINFORCE differentiates the policy restricted to sensible moves, as the games sample it', () => {
+    // Only point 10 is sensible: the sampled policy plays it with probability 1 whatever the net
+    // says, so its log-probability is 0 and a step changes nothing.
+    const x = new Float32Array(81 * 48);
+    for (let i = 0; i < 81; i++) x[i * 48 + (i % 3)] = 1;
+    x[10 * 48 + 46] = 1;
+    const model = buildLeePolicyNet({ ...tiny, planes: LEE_POLICY_PLANES });
+    const before = model.getWeights().map((w) => Array.from(w.dataSync()));
+    const opt = tf.train.sgd(0.05);
+    const loss = reinforceStep(model, opt, x, Int32Array.from([10]), Float32Array.from([1]), 1, 1);
+    expect(Math.abs(loss)).toBeLessThan(1e-5);
+    model.getWeights().forEach((w, i) => expect(Array.from(w.dataSync())).toEqual(before[i]));
+    opt.dispose();
+    model.dispose();
   });
 
   it('REINFORCE advantages sum to zero over positions, whatever the game lengths', () => {
