@@ -10,7 +10,7 @@ import { type Callbacks, type EnvSource, check, checkTotal, makeEnvs, resolveOpt
 import { ActorCritic } from '../common/actor-critic.ts';
 import { EnvPool } from '../common/env-pool.ts';
 import { type Schedule, checkSchedule, scheduleValue } from '../common/schedule.ts';
-import { PolicyGradientAgent, readAgentCheckpoint } from '../common/policy-gradient.ts';
+import { PolicyGradientAgent, checkNetOptions, normalizeAdvantages, readAgentCheckpoint } from '../common/policy-gradient.ts';
 import { Optimizer } from '../common/optim.ts';
 import { collectRollout } from '../common/rollout.ts';
 import type { Activation } from '../common/mlp.ts';
@@ -79,8 +79,7 @@ export class A2C extends PolicyGradientAgent<A2COptions> {
     for (const k of ['nSteps', 'nEnvs'] as const) check(Number.isInteger(o[k]) && o[k] > 0, this.algo, `${k} must be a positive integer, got ${o[k]}`);
     check(o.gamma >= 0 && o.gamma <= 1, this.algo, `gamma must be in [0, 1], got ${o.gamma}`);
     check(o.gaeLambda >= 0 && o.gaeLambda <= 1, this.algo, `gaeLambda must be in [0, 1], got ${o.gaeLambda}`);
-    check(o.activation === 'tanh' || o.activation === 'relu', this.algo, `activation must be 'tanh' or 'relu', got ${String(o.activation)}`);
-    check(Array.isArray(o.netArch) && o.netArch.every((h) => Number.isInteger(h) && h > 0), this.algo, 'netArch must be a list of positive integers');
+    checkNetOptions(o, this.algo);
     const envs = makeEnvs(env, o.nEnvs, this.algo);
     this.policy = new ActorCritic(envs[0]!.observationSpace, envs[0]!.actionSpace, o.netArch, o.activation, new Rng(`a2c-init:${o.seed}`), o.logStdInit, this.algo);
     this.optimizer = o.useRmsProp ? new Optimizer(this.policy.vars, 'rmsprop', { alpha: 0.99, eps: 1e-5 }) : new Optimizer(this.policy.vars, 'adam');
@@ -101,15 +100,7 @@ export class A2C extends PolicyGradientAgent<A2COptions> {
       this.numTimesteps += o.nSteps * this.pool.n;
       const N = o.nSteps * this.pool.n;
       const adv = r.advantages.slice();
-      if (o.normalizeAdvantage && N > 1) {
-        let mean = 0;
-        for (let i = 0; i < N; i++) mean += adv[i]!;
-        mean /= N;
-        let v = 0;
-        for (let i = 0; i < N; i++) v += (adv[i]! - mean) ** 2;
-        const std = Math.sqrt(v / (N - 1));
-        for (let i = 0; i < N; i++) adv[i] = (adv[i]! - mean) / (std + 1e-8);
-      }
+      if (o.normalizeAdvantage) normalizeAdvantages(adv, N);
       const stats = tf.tidy(() => {
         const x = tf.tensor2d(r.obs, [N, ac.obsDim]);
         const at = ac.continuous ? tf.tensor2d(r.actions, [N, A]) : tf.tensor1d(r.actions);

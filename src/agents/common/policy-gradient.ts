@@ -10,6 +10,25 @@ import type { ActorCritic } from './actor-critic.ts';
 import type { EnvPool, EnvPoolState } from './env-pool.ts';
 import type { Optimizer } from './optim.ts';
 import { type CheckpointMeta, type NumArray, loadCheckpoint, need, saveCheckpoint } from './checkpoint.ts';
+import { check } from './agent.ts';
+
+/** The actor-critic net's options every policy-gradient agent validates the same way. */
+export function checkNetOptions(o: { activation: unknown; netArch: unknown }, algo: string): void {
+  check(o.activation === 'tanh' || o.activation === 'relu', algo, `activation must be 'tanh' or 'relu', got ${String(o.activation)}`);
+  check(Array.isArray(o.netArch) && o.netArch.every((h) => Number.isInteger(h) && (h as number) > 0), algo, 'netArch must be a list of positive integers');
+}
+
+/** Normalise adv[0..n) in place to mean 0 and (sample) standard deviation 1, as SB3 does; n < 2 is left as is. */
+export function normalizeAdvantages(adv: Float32Array | Float64Array, n: number): void {
+  if (n < 2) return;
+  let mean = 0;
+  for (let i = 0; i < n; i++) mean += adv[i]!;
+  mean /= n;
+  let v = 0;
+  for (let i = 0; i < n; i++) v += (adv[i]! - mean) ** 2;
+  const std = Math.sqrt(v / (n - 1));
+  for (let i = 0; i < n; i++) adv[i] = (adv[i]! - mean) / (std + 1e-8);
+}
 
 interface PolicyGradientState {
   rng: RngState;

@@ -11,7 +11,7 @@ import { type Callbacks, type EnvSource, check, checkTotal, makeEnvs, resolveOpt
 import { ActorCritic } from '../common/actor-critic.ts';
 import { EnvPool } from '../common/env-pool.ts';
 import { type Schedule, checkSchedule, scheduleValue } from '../common/schedule.ts';
-import { PolicyGradientAgent, readAgentCheckpoint } from '../common/policy-gradient.ts';
+import { PolicyGradientAgent, checkNetOptions, normalizeAdvantages, readAgentCheckpoint } from '../common/policy-gradient.ts';
 import { Optimizer } from '../common/optim.ts';
 import { collectRollout } from '../common/rollout.ts';
 import type { Activation } from '../common/mlp.ts';
@@ -98,8 +98,7 @@ export class PPO extends PolicyGradientAgent<PPOOptions> {
     check(o.gaeLambda >= 0 && o.gaeLambda <= 1, this.algo, `gaeLambda must be in [0, 1], got ${o.gaeLambda}`);
     check(o.clipRangeVf >= 0, this.algo, `clipRangeVf must be >= 0 (0 = off), got ${o.clipRangeVf}`);
     check(!o.normalizeAdvantage || o.batchSize > 1, this.algo, 'batchSize must be > 1 when normalizeAdvantage is on');
-    check(o.activation === 'tanh' || o.activation === 'relu', this.algo, `activation must be 'tanh' or 'relu', got ${String(o.activation)}`);
-    check(Array.isArray(o.netArch) && o.netArch.every((h) => Number.isInteger(h) && h > 0), this.algo, 'netArch must be a list of positive integers');
+    checkNetOptions(o, this.algo);
     const envs = makeEnvs(env, o.nEnvs, this.algo);
     this.policy = new ActorCritic(envs[0]!.observationSpace, envs[0]!.actionSpace, o.netArch, o.activation, new Rng(`ppo-init:${o.seed}`), o.logStdInit, this.algo);
     this.optimizer = new Optimizer(this.policy.vars, 'adam', { eps: 1e-5 });
@@ -144,15 +143,7 @@ export class PPO extends PolicyGradientAgent<PPOOptions> {
             adv[k] = r.advantages[i]!;
             ret[k] = r.returns[i]!;
           });
-          if (o.normalizeAdvantage && m > 1) {
-            let mean = 0;
-            for (let k = 0; k < m; k++) mean += adv[k]!;
-            mean /= m;
-            let v = 0;
-            for (let k = 0; k < m; k++) v += (adv[k]! - mean) ** 2;
-            const std = Math.sqrt(v / (m - 1));
-            for (let k = 0; k < m; k++) adv[k] = (adv[k]! - mean) / (std + 1e-8);
-          }
+          if (o.normalizeAdvantage) normalizeAdvantages(adv, m);
           const last = epoch === o.nEpochs - 1;
           tf.tidy(() => {
             const xt = tf.tensor2d(x, [m, D]);

@@ -11,7 +11,7 @@ import { type Callbacks, type EnvSource, check, checkTotal, makeEnvs, resolveOpt
 import { ActorCritic } from '../common/actor-critic.ts';
 import { EnvPool } from '../common/env-pool.ts';
 import { type Schedule, checkSchedule, scheduleValue } from '../common/schedule.ts';
-import { PolicyGradientAgent, readAgentCheckpoint } from '../common/policy-gradient.ts';
+import { PolicyGradientAgent, checkNetOptions, normalizeAdvantages, readAgentCheckpoint } from '../common/policy-gradient.ts';
 import { Optimizer } from '../common/optim.ts';
 import type { Activation } from '../common/mlp.ts';
 import { maybeYield } from '../common/yield.ts';
@@ -66,8 +66,7 @@ export class Reinforce extends PolicyGradientAgent<ReinforceOptions> {
     checkSchedule(o.learningRate, 'reinforce: learningRate');
     check(Number.isInteger(o.episodesPerUpdate) && o.episodesPerUpdate > 0, this.algo, `episodesPerUpdate must be a positive integer, got ${o.episodesPerUpdate}`);
     check(o.gamma >= 0 && o.gamma <= 1, this.algo, `gamma must be in [0, 1], got ${o.gamma}`);
-    check(o.activation === 'tanh' || o.activation === 'relu', this.algo, `activation must be 'tanh' or 'relu', got ${String(o.activation)}`);
-    check(Array.isArray(o.netArch) && o.netArch.every((h) => Number.isInteger(h) && h > 0), this.algo, 'netArch must be a list of positive integers');
+    checkNetOptions(o, this.algo);
     const envs = makeEnvs(env, 1, this.algo);
     this.policy = new ActorCritic(envs[0]!.observationSpace, envs[0]!.actionSpace, o.netArch, o.activation, new Rng(`reinforce-init:${o.seed}`), o.logStdInit, this.algo);
     this.optimizer = new Optimizer(this.policy.vars, 'adam');
@@ -121,15 +120,7 @@ export class Reinforce extends PolicyGradientAgent<ReinforceOptions> {
       const v = ac.values(x, N);
       const adv = new Float32Array(N);
       for (let i = 0; i < N; i++) adv[i] = returns[i]! - v[i]!;
-      if (o.normalizeAdvantage && N > 1) {
-        let mean = 0;
-        for (let i = 0; i < N; i++) mean += adv[i]!;
-        mean /= N;
-        let s = 0;
-        for (let i = 0; i < N; i++) s += (adv[i]! - mean) ** 2;
-        const std = Math.sqrt(s / (N - 1));
-        for (let i = 0; i < N; i++) adv[i] = (adv[i]! - mean) / (std + 1e-8);
-      }
+      if (o.normalizeAdvantage) normalizeAdvantages(adv, N);
       const stats = tf.tidy(() => {
         const xt = tf.tensor2d(x, [N, D]);
         const at = ac.continuous ? tf.tensor2d(a, [N, A]) : tf.tensor1d(a);
