@@ -13,6 +13,7 @@ import { type SpaceInfo, discreteIndex, spaceInfo } from '../common/env-types.ts
 import { type Schedule, checkSchedule, scheduleValue } from '../common/schedule.ts';
 import { loadCheckpoint, need, saveCheckpoint } from '../common/checkpoint.ts';
 import { maybeYield } from '../common/yield.ts';
+import { greedyAction } from './greedy.ts';
 
 export interface McOptions {
   /** Discount factor. */
@@ -73,23 +74,9 @@ export class McControl implements Agent {
     this.pool = new EnvPool(envs, o.seed);
   }
 
+  /** Greedy action in state s; ties broken by rng when given, else lowest index. */
   private greedy(s: number, rng?: Rng): number {
-    const base = s * this.nA;
-    let best = this.Q[base]!;
-    let arg = 0;
-    let ties = 1;
-    for (let a = 1; a < this.nA; a++) {
-      const q = this.Q[base + a]!;
-      if (q > best) {
-        best = q;
-        arg = a;
-        ties = 1;
-      } else if (q === best && rng) {
-        ties++;
-        if (rng.int(ties) === 0) arg = a;
-      }
-    }
-    return arg;
+    return greedyAction(this.Q, s, this.nA, rng);
   }
 
   async learn(totalTimesteps: number, cb: Callbacks = {}): Promise<this> {
