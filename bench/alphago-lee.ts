@@ -2,7 +2,7 @@
  * AlphaGo Lee pipeline on 9x9 Go, every stage measured beside the paper's figure (Silver et al. 2016).
  *
  *   npx tsx bench/alphago-lee.ts [--dir runs/lee-bench] [--games 150] [--gen-minutes 6] [--sl-minutes 7]
- *        [--rl-minutes 4] [--value-games 4000] [--value-steps 600] [--value-minutes 3] [--match-games 50] [--move-time 0.2]
+ *        [--rl-minutes 4] [--rl-games 32] [--rl-lr 1e-4] [--rl-optimizer sgd] [--rl-eval-every 0] [--value-games 4000] [--value-steps 600] [--value-minutes 3] [--match-games 50] [--move-time 0.2]
  *        [--filters 32] [--layers 6]
  *
  * Stages: GNU Go level-10 self-play data (+ the GNU Go regression 9x9 games in ../shared/data when
@@ -32,6 +32,10 @@ const GAMES = Number(arg('games', '150'));
 const GEN_MIN = Number(arg('gen-minutes', '6'));
 const SL_MIN = Number(arg('sl-minutes', '7'));
 const RL_MIN = Number(arg('rl-minutes', '4'));
+const RL_GAMES = Number(arg('rl-games', '32'));
+const RL_LR = Number(arg('rl-lr', '1e-4'));
+const RL_OPT = arg('rl-optimizer', 'sgd') === 'adam' ? 'adam' : 'sgd';
+const RL_EVAL_EVERY = Number(arg('rl-eval-every', '0'));
 const VALUE_GAMES = Number(arg('value-games', '4000'));
 const VALUE_MIN = Number(arg('value-minutes', '3'));
 const VALUE_STEPS = Number(arg('value-steps', '600'));
@@ -112,8 +116,12 @@ async function main(): Promise<void> {
   });
   const slRaw = await stage('sl-vs-gnugo1', () => match('sl-raw', lee('--raw')));
   const rl = await stage('rl', async () => {
-    const r = await trainRl({ sl: join(DIR, 'sl'), dir: join(DIR, 'rl'), iterations: 10_000, gamesPerIter: 32, poolEvery: 5, minutes: RL_MIN, evalGames: 200, seed: 1, log });
-    return { ...r, history: undefined, pool: r.pool.length, firstIterWinRate: r.history[0]?.winRate, lastIterWinRate: r.history.at(-1)?.winRate };
+    const r = await trainRl({
+      sl: join(DIR, 'sl'), dir: join(DIR, 'rl'), iterations: 10_000, gamesPerIter: RL_GAMES, lr: RL_LR, optimizer: RL_OPT, poolEvery: 5,
+      minutes: RL_MIN, evalGames: 200, evalEvery: RL_EVAL_EVERY, evalEveryGames: 100, seed: 1, log,
+    });
+    const curve = r.history.filter((h) => h.vsSl !== undefined).map((h) => ({ iteration: h.iteration, vsSl: h.vsSl }));
+    return { ...r, history: undefined, curve, gamesPerIter: RL_GAMES, lr: RL_LR, optimizer: RL_OPT, pool: r.pool.length, firstIterWinRate: r.history[0]?.winRate, lastIterWinRate: r.history.at(-1)?.winRate };
   });
   const value = await stage('value', async () => {
     const n = await genValueData({ sl: join(DIR, 'sl'), rl: join(DIR, 'rl'), dir: join(DIR, 'value'), games: VALUE_GAMES, maxU: 60, seed: 1, log });
@@ -146,7 +154,7 @@ function writeReport(r: { gen: Record<string, unknown>; ro: Record<string, unkno
     '|---|---|---|',
     `| expert data | ${r.gen['total']} GNU Go level-10 self-play games (${f(r.gen['secondsPerGame'], 1)} s/game when generated) + the 141 GNU Go regression 9x9 games; ${r.sl['trainPositions']} train / ${r.sl['testPositions']} test positions, split by game | 30M KGS positions (160k games) |`,
     `| SL training | ${r.sl['step']} steps of 64 (Adam), ${f(r.sl['seconds'], 0)} s | 340M steps of 16 on 50 GPUs, 3 weeks |`,
-    `| RL training | ${r.rl['iteration']} iterations of 32 games, pool of ${(r.rl['pool'] as number) + 1} nets, ${f(r.rl['seconds'], 0)} s | 10,000 mini-batches of 128 games, 1 day on 50 GPUs |`,
+    `| RL training | ${r.rl['iteration']} iterations of ${r.rl['gamesPerIter'] ?? 32} games (${r.rl['optimizer'] ?? 'sgd'}, lr ${r.rl['lr'] ?? 1e-4}), pool of ${(r.rl['pool'] as number) + 1} nets, ${f(r.rl['seconds'], 0)} s | 10,000 mini-batches of 128 games, 1 day on 50 GPUs |`,
     `| value data | ${r.value['positions']} positions, one per RL self-play game | 30M positions from distinct games |`,
     `| search | ${MOVE_TIME} s per move, expansion threshold 1, batch 8, single thread | 5 s per move, threshold 40, 40 threads + GPUs |`,
     '',

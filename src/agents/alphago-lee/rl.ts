@@ -5,10 +5,10 @@
  * as Black, and takes one REINFORCE step per chunk of positions:
  *     loss = -(1 / games) * sum_t (z_t - b) * log p(a_t | s_t)
  * with z_t = +1 / -1 the game's outcome for the learner and b the mean outcome over the batch's
- * positions (a constant baseline; the paper's first pass used none). Weighting the mean by positions,
- * not games, makes the advantages sum to zero over what is trained on: with a per-game mean, when lost
- * games are longer than won ones the surplus of negative advantages pushes down the probability of
- * whatever was sampled, i.e. flattens the policy whatever the outcome.
+ * positions (a constant baseline; the paper's first pass used none). A constant baseline adds no bias
+ * (the score function has mean zero under the policy that sampled the moves, which is why the
+ * log-probability is that of the sensible-move policy the games use); weighting the mean by positions
+ * makes the advantages sum to zero over what is trained on, the least-variance constant.
  * Plain SGD as in the paper (Adam as an option; its moments restart on resume); the paper's alpha
  * 0.001 made this small net collapse within 6 iterations (0.5% against SL), so the default is 1e-4.
  * With `evalEvery`, every that many iterations the learner plays `evalEveryGames` games against the
