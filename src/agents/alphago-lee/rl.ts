@@ -8,7 +8,7 @@
  * positions (a constant baseline; the paper's first pass used none). A constant baseline adds no bias
  * (the score function has mean zero under the policy that sampled the moves, which is why the
  * log-probability is that of the sensible-move policy the games use); weighting the mean by positions
- * makes the advantages sum to zero over what is trained on, the least-variance constant.
+ * makes the advantages sum to zero over the positions trained on.
  * Plain SGD as in the paper (Adam as an option; its moments restart on resume); the paper's alpha
  * 0.001 made this small net collapse within 6 iterations (0.5% against SL), so the default is 1e-4.
  * With `evalEvery`, every that many iterations the learner plays `evalEveryGames` games against the
