@@ -2,7 +2,7 @@
  * AlphaGo Lee pipeline on 9x9 Go, every stage measured beside the paper's figure (Silver et al. 2016).
  *
  *   npx tsx bench/alphago-lee.ts [--dir runs/lee-bench] [--games 150] [--gen-minutes 6] [--sl-minutes 7]
- *        [--rl-minutes 4] [--rl-games 32] [--rl-lr 1e-4] [--rl-optimizer sgd] [--rl-eval-every 0] [--value-games 4000] [--value-steps 600] [--value-minutes 3] [--match-games 50] [--move-time 0.2]
+ *        [--rl-minutes 25] [--rl-games 128] [--rl-lr 1e-3] [--rl-optimizer sgd] [--rl-eval-every 4] [--value-games 4000] [--value-steps 600] [--value-minutes 3] [--match-games 50] [--move-time 0.2]
  *        [--filters 32] [--layers 6]
  *
  * Stages: GNU Go level-10 self-play data (+ the GNU Go regression 9x9 games in ../shared/data when
@@ -31,11 +31,11 @@ const DIR = arg('dir', 'runs/lee-bench');
 const GAMES = Number(arg('games', '150'));
 const GEN_MIN = Number(arg('gen-minutes', '6'));
 const SL_MIN = Number(arg('sl-minutes', '7'));
-const RL_MIN = Number(arg('rl-minutes', '4'));
-const RL_GAMES = Number(arg('rl-games', '32'));
-const RL_LR = Number(arg('rl-lr', '1e-4'));
+const RL_MIN = Number(arg('rl-minutes', '25'));
+const RL_GAMES = Number(arg('rl-games', '128'));
+const RL_LR = Number(arg('rl-lr', '1e-3'));
 const RL_OPT = arg('rl-optimizer', 'sgd') === 'adam' ? 'adam' : 'sgd';
-const RL_EVAL_EVERY = Number(arg('rl-eval-every', '0'));
+const RL_EVAL_EVERY = Number(arg('rl-eval-every', '4'));
 const VALUE_GAMES = Number(arg('value-games', '4000'));
 const VALUE_MIN = Number(arg('value-minutes', '3'));
 const VALUE_STEPS = Number(arg('value-steps', '600'));
@@ -148,6 +148,9 @@ function writeReport(r: { gen: Record<string, unknown>; ro: Record<string, unkno
     `Measured ${new Date().toISOString().slice(0, 10)} on the shared 2-core machine (other jobs running), at reduced priority (nice). ` +
       `Nets: ${LAYERS} conv layers x ${FILTERS} filters (paper: 13 x 192); value net ${LAYERS} conv + 1x1 + dense 64 (paper: 15 layers, dense 256).`,
     '',
+    'Command: `nice npx tsx bench/alphago-lee.ts --dir DIR` with its defaults (6 min of GNU Go games, 7 min SL, 25 min RL',
+    'at 128 games per mini-batch and SGD step 0.001, 4,096 value positions and 600 steps, 50 games per match at 0.2 s/move).',
+    '',
     '## Scale used vs the paper',
     '',
     '| item | here | paper |',
@@ -180,7 +183,7 @@ function writeReport(r: { gen: Record<string, unknown>; ro: Record<string, unkno
     '',
     '- Rollout policy: simplified features (3x3 colour pattern, 3x3 response pattern next to the last move, save-atari /',
     '  capture / self-atari / atari, distance to the last move, line); every candidate is rescored each move, hence',
-    `  ${f(r.ro['usPerMove'], 1)} us per move on 9x9 in TypeScript instead of the paper\'s 2 us with incremental pattern updates.`,
+    `  ${f(r.ro['usPerMove'], 1)} us per move on 9x9 in TypeScript instead of the paper's 2 us with incremental pattern updates.`,
     `- SL policy: far below 57% because the data is ${r.sl['trainPositions']} positions (not 30M) and the net is ${LAYERS}x${FILTERS} (not 13x192);`,
     `  train ${pct(r.sl['trainAccuracy'])} vs test ${pct(r.sl['testAccuracy'])} shows it is already data-limited. Its raw argmax loses to GNU Go level 1 (above).`,
     '- RL policy: REINFORCE with the paper\'s settings (SGD step 0.001, 128 games per mini-batch, opponents from a',
@@ -200,7 +203,7 @@ function writeReport(r: { gen: Record<string, unknown>; ro: Record<string, unkno
     `  train / test MSE ${f(r.value['trainMse'])} / ${f(r.value['testMse'])}, where a constant predictor scores about 1.0: the net learns little from`,
     '  4k outcomes of games between weak sampling policies (the paper used 30M). An earlier run on the self-play of a',
     '  weaker RL policy reached 0.736 test MSE; 56 epochs over 2,048 positions overfit (0.376 train / 1.306 test).',
-    `- APV-MCTS at ${MOVE_TIME} s per move against GNU Go level 1, by GNU Go\'s count: ` +
+    `- APV-MCTS at ${MOVE_TIME} s per move against GNU Go level 1, by GNU Go's count: ` +
       r.apv.map((a, i) => `lambda ${r.lambdas[i]} ${pct(a['winRateByGnugoScore'])}`).join(', ') +
       ` (Tromp-Taylor as played: ${r.apv.map((a) => pct(a['winRate'])).join(', ')}).`,
     '  With 50 games a side the intervals overlap, so the ablation does not separate the mixes; the paper\'s finding',
