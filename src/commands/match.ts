@@ -3,6 +3,8 @@
  * a match between two GTP engines (colours alternate: engine A = --black plays Black in odd games).
  * --visits N is appended to engine commands that run `tengen gtp` / `cli.ts gtp` without their own
  * --visits; --time S is sent to both engines as time_settings (S seconds per move).
+ * --referee A|B scores games that end by passes with that engine's final_score (GNU Go removes dead
+ * stones; our default Tromp-Taylor count takes every stone on the board as alive).
  */
 import type { Command } from 'commander';
 import { UserError } from '../util/errors.ts';
@@ -18,6 +20,7 @@ interface MatchCliOptions {
   visits?: string;
   time?: string;
   sgfDir: string;
+  referee: string;
 }
 
 function withVisits(cmd: string, visits: number | undefined): string {
@@ -37,8 +40,12 @@ export function register(program: Command): void {
     .option('--visits <n>', 'visits per move for tengen gtp engines')
     .option('--time <s>', 'seconds per move (sent as time_settings)')
     .option('--sgf-dir <dir>', 'where to write the games', 'match-sgf')
+    .option('--referee <who>', "who scores games ended by passes: tromp-taylor, or engine A's / B's final_score", 'tromp-taylor')
     .action(async (o: MatchCliOptions) => {
       if (!o.black?.trim() || !o.white?.trim()) throw new UserError('--black and --white must be engine command lines');
+      const referees: Record<string, 0 | 1 | undefined> = { 'tromp-taylor': undefined, a: 0, b: 1 };
+      const who = o.referee.toLowerCase();
+      if (!(who in referees)) throw new UserError(`--referee must be tromp-taylor, A or B, got '${o.referee}'`);
       const visits = o.visits !== undefined ? numberFlag('--visits', o.visits, { min: 1, max: 1e8, integer: true }) : undefined;
       const s = await runMatch({
         black: withVisits(o.black, visits),
@@ -48,6 +55,7 @@ export function register(program: Command): void {
         komi: numberFlag('--komi', o.komi, { min: -1000, max: 1000, integer: false }),
         timeS: o.time !== undefined ? numberFlag('--time', o.time, { min: 0.01, max: 86400, integer: false }) : undefined,
         sgfDir: o.sgfDir,
+        referee: referees[who],
       });
       void s;
     });

@@ -1,7 +1,9 @@
 /**
  * The Go yardstick of the self-play issue: each generation's net, searching as `tengen gtp
  * --model` does, plays GNU Go (level 1 by default) through `runMatch`, the engine of `tengen match`,
- * colours alternating. Games are saved as SGF under the run directory. Where GNU Go is not
+ * colours alternating. A game that ends by passes is scored by GNU Go's final_score, which removes
+ * dead stones (a Tromp-Taylor count takes our dead stones in GNU Go's area as alive, and would call
+ * some lost games won). Games are saved as SGF under the run directory. Where GNU Go is not
  * installed the yardstick is skipped with one log line.
  */
 import { spawnSync } from 'node:child_process';
@@ -40,7 +42,7 @@ export async function gnugoYardstick(o: GnugoYardstickOptions): Promise<Strength
   const gnugo = `${shellQuote(gnugoPath())} --mode gtp --level ${o.level} --chinese-rules`;
   let done = 0;
   const s = await runMatch({
-    black: ours, white: gnugo, games: o.games, size: o.size, komi: o.komi, sgfDir: o.sgfDir,
+    black: ours, white: gnugo, referee: 1, games: o.games, size: o.size, komi: o.komi, sgfDir: o.sgfDir,
     log: (line) => {
       if (/^game \d+\/\d+:/.test(line)) o.onGame?.(++done, o.games);
       o.log?.(line);

@@ -92,6 +92,13 @@ export interface MatchOptions {
   timeS?: number;
   sgfDir: string;
   maxMoves?: number;
+  /**
+   * Whose count decides a game that ends by passes or at the move limit: our Tromp-Taylor count
+   * (the default) or engine 0's / 1's `final_score`. Tromp-Taylor counts every stone on the board
+   * as alive, so when an engine such as GNU Go passes with dead stones of its opponent still in
+   * its area the Tromp-Taylor winner can be the loser; GNU Go's final_score removes them first.
+   */
+  referee?: 0 | 1;
   log?: (line: string) => void;
 }
 
@@ -100,6 +107,8 @@ export interface GameRecord {
   /** Which engine (0 = --black's, 1 = --white's) played Black. */
   blackEngine: 0 | 1;
   result: string;
+  /** What decided `result`: resignation or forfeit, our Tromp-Taylor count, or an engine's final_score. */
+  scoredBy: 'resign' | 'forfeit' | 'tromp-taylor' | 'A' | 'B';
   /** Winner engine index, or -1 for a draw. */
   winner: 0 | 1 | -1;
   moves: number;
@@ -184,9 +193,14 @@ async function playGame(engines: [GtpClient, GtpClient], index: number, o: Match
     await byColor[1 - color]!.send(`play ${name} ${state.actionToString(a)}`);
   }
   const ourScore = state.resignedPlayer() === -1 ? normScore(formatTT(state)) : state.result();
-  if (forfeit !== -1) result = forfeit === 0 ? 'W+F' : 'B+F';
-  else if (state.resignedPlayer() !== -1) result = state.result();
-  else result = ourScore;
+  let scoredBy: GameRecord['scoredBy'] = 'tromp-taylor';
+  if (forfeit !== -1) {
+    result = forfeit === 0 ? 'W+F' : 'B+F';
+    scoredBy = 'forfeit';
+  } else if (state.resignedPlayer() !== -1) {
+    result = state.result();
+    scoredBy = 'resign';
+  } else result = ourScore;
   const engineScores: [string, string] = ['', ''];
   if (state.resignedPlayer() === -1 && forfeit === -1) {
     for (let i = 0; i < 2; i++) {
@@ -200,6 +214,13 @@ async function playGame(engines: [GtpClient, GtpClient], index: number, o: Match
     for (let i = 0; i < 2; i++) {
       if (engineScores[i] !== ourScore) disagreements.push(`${engines[i]!.label} final_score ${engineScores[i]} differs from our Tromp-Taylor score ${ourScore}${state.isTerminal() ? '' : ' (game stopped at the move limit)'}`);
     }
+    if (o.referee !== undefined) {
+      const r = normScore(engineScores[o.referee]);
+      if (r !== '' && !/\+[RF]$/.test(r)) {
+        result = r;
+        scoredBy = o.referee === 0 ? 'A' : 'B';
+      } else disagreements.push(`referee ${engines[o.referee].label} gave no readable final_score ('${engineScores[o.referee]}'); the game is scored by Tromp-Taylor`);
+    }
   }
   const winnerColor = result.startsWith('B') ? 0 : result.startsWith('W') ? 1 : -1;
   const winner: 0 | 1 | -1 = winnerColor === -1 ? -1 : winnerColor === 0 ? blackEngine : ((1 - blackEngine) as 0 | 1);
@@ -209,7 +230,7 @@ async function playGame(engines: [GtpClient, GtpClient], index: number, o: Match
     playerBlack: byColor[0].command, playerWhite: byColor[1].command, result,
     date: new Date().toISOString().slice(0, 10),
   }));
-  return { index, blackEngine, result, winner, moves: state.history().length, ourScore, engineScores, disagreements, sgfPath };
+  return { index, blackEngine, result, scoredBy, winner, moves: state.history().length, ourScore, engineScores, disagreements, sgfPath };
 }
 
 function formatTT(s: GoState): string {
@@ -232,7 +253,8 @@ export async function runMatch(o: MatchOptions): Promise<MatchSummary> {
       const g = await playGame(engines, i, o);
       games.push(g);
       const who = g.winner === -1 ? 'draw' : `engine ${g.winner === 0 ? 'A' : 'B'} wins`;
-      log(`game ${i + 1}/${o.games}: A as ${g.blackEngine === 0 ? 'Black' : 'White'}, ${g.result} (${who}), ${g.moves} moves, ${g.sgfPath}`);
+      const by = g.scoredBy === 'A' || g.scoredBy === 'B' ? ` by ${g.scoredBy}'s final_score${g.result !== g.ourScore ? ` (Tromp-Taylor: ${g.ourScore})` : ''}` : '';
+      log(`game ${i + 1}/${o.games}: A as ${g.blackEngine === 0 ? 'Black' : 'White'}, ${g.result}${by} (${who}), ${g.moves} moves, ${g.sgfPath}`);
       for (const d of g.disagreements) log(`  disagreement: ${d}`);
     }
   } finally {

@@ -1,8 +1,10 @@
+import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { GtpClient, eloFromScore, normScore, runMatch, wilson } from '../../../../src/env/games/go/match.ts';
+import { fileURLToPath } from 'node:url';
+import { GtpClient, eloFromScore, normScore, runMatch, shellQuote, wilson } from '../../../../src/env/games/go/match.ts';
 import { GoGame } from '../../../../src/env/games/go/rules.ts';
 import { loadSgf } from '../../../../src/env/games/go/sgf.ts';
 import { Rng } from '../../../../src/util/rng.ts';
@@ -22,6 +24,43 @@ describe('match statistics', () => {
     expect(normScore('0')).toBe('0');
     expect(normScore('junk')).toBe('');
   });
+});
+
+describe('match scoring', () => {
+  it('scores games ended by passes with the referee engine\'s final_score when asked, else by Tromp-Taylor', async () => {
+    // Both engines pass at once: the board is empty, so Tromp-Taylor gives W+7.5, while engine B's
+    // final_score says B+5 (as GNU Go would after removing dead stones).
+    const engine = (score: string): string => `${shellQuote(process.execPath)} ${shellQuote(fileURLToPath(new URL('../../../fixtures/go/pass-engine.mjs', import.meta.url)))} ${score}`;
+    const dir = mkdtempSync(join(tmpdir(), 'tengen-referee-'));
+    const base = { black: engine('0'), white: engine('B+5'), games: 2, size: 5, komi: 7.5, sgfDir: dir, log: () => undefined };
+    const tt = await runMatch(base);
+    expect(tt.games.map((g) => [g.result, g.scoredBy])).toEqual([['W+7.5', 'tromp-taylor'], ['W+7.5', 'tromp-taylor']]);
+    expect(tt.wins).toEqual([1, 1]);
+    const lines: string[] = [];
+    const ref = await runMatch({ ...base, referee: 1, log: (l) => lines.push(l) });
+    expect(ref.games.map((g) => [g.result, g.scoredBy, g.ourScore])).toEqual([['B+5', 'B', 'W+7.5'], ['B+5', 'B', 'W+7.5']]);
+    // Game 1: A is Black and wins by B's count; game 2: B is Black and wins.
+    expect(ref.games.map((g) => g.winner)).toEqual([0, 1]);
+    expect(lines.find((l) => l.startsWith('game 1/2'))).toMatch(/B\+5 by B's final_score \(Tromp-Taylor: W\+7\.5\)/);
+    expect(readFileSync(join(dir, 'game-001.sgf'), 'utf8')).toMatch(/RE\[B\+5\]/);
+    // A referee that answers nothing readable leaves the Tromp-Taylor result and says so.
+    const bad = await runMatch({ ...base, white: engine('unknown'), referee: 1, games: 1 });
+    expect(bad.games[0]!.scoredBy).toBe('tromp-taylor');
+    expect(bad.games[0]!.disagreements.join('\n')).toMatch(/no readable final_score/);
+  }, 60_000);
+  it('tengen match --referee B scores by engine B and refuses an unknown referee', () => {
+    const repo = fileURLToPath(new URL('../../../../', import.meta.url));
+    const tsx = join(repo, 'node_modules', '.bin', 'tsx');
+    const engine = (score: string): string => `${process.execPath} ${fileURLToPath(new URL('../../../fixtures/go/pass-engine.mjs', import.meta.url))} ${score}`;
+    const dir = mkdtempSync(join(tmpdir(), 'tengen-referee-cli-'));
+    const run = (referee: string) => spawnSync(tsx, ['src/cli.ts', 'match', '--black', engine('0'), '--white', engine('B+5'), '--games', '1', '--size', '5', '--sgf-dir', dir, '--referee', referee], { cwd: repo, encoding: 'utf8', timeout: 60_000 });
+    const ok = run('B');
+    expect(ok.status).toBe(0);
+    expect(ok.stdout).toMatch(/game 1\/1: A as Black, B\+5 by B's final_score \(Tromp-Taylor: W\+7\.5\) \(engine A wins\)/);
+    const bad = run('C');
+    expect(bad.status).not.toBe(0);
+    expect(bad.stderr).toMatch(/--referee must be tromp-taylor, A or B, got 'C'/);
+  }, 60_000);
 });
 
 describe.skipIf(!gnugo)('against GNU Go', () => {
