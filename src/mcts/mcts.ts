@@ -12,6 +12,8 @@
  *   without a promise per simulation. Otherwise leaves are collected batchSize at a time under
  *   virtual loss and sent in one evaluate() call; a leaf picked twice in a batch is a collision and
  *   its path is undone.
+ * - An evaluator's value is floored by State.exitValue where the game has one (Go: the player to move
+ *   after a pass can pass back and end the game on the present count).
  * - Root Dirichlet noise, tree reuse (advance), resignation, visit and time limits.
  */
 import type { Evaluator, Game, State } from '../env/games/game.ts';
@@ -281,7 +283,7 @@ export class MCTS {
     const mover = pool.mover[node]!;
     const p = st.currentPlayer() as 0 | 1;
     if (this.syncEval) {
-      const v = this.syncEval.evaluateSync(st, this.policyBuf);
+      const v = floorByExit(st, this.syncEval.evaluateSync(st, this.policyBuf));
       this.expand(node, st, p, this.policyBuf);
       return p === mover ? v : -v;
     }
@@ -417,7 +419,7 @@ export class MCTS {
           pool.flags[leaf]! &= ~FLAG_PENDING;
           virtualLoss(pool, leaf, vl, -1);
           this.expand(leaf, s, p, out.policy[i]!);
-          const v = Math.max(-1, Math.min(1, out.value[i]!));
+          const v = floorByExit(s, Math.max(-1, Math.min(1, out.value[i]!)));
           backup(pool, leaf, p === pool.mover[leaf] ? v : -v);
           sims++;
         }
@@ -428,6 +430,15 @@ export class MCTS {
     }
     return sims;
   }
+}
+
+/**
+ * An evaluator's value for the player to move, raised to what that player can secure by ending the
+ * game at once (State.exitValue: Go's pass after a pass). Random-rollout values are left as they are.
+ */
+function floorByExit(s: State, v: number): number {
+  const exit = s.exitValue?.() ?? null;
+  return exit !== null && exit > v ? exit : v;
 }
 
 function checkOutput(out: { policy: Float32Array[]; value: Float32Array }, n: number): { policy: Float32Array[]; value: Float32Array } {

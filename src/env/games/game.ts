@@ -79,6 +79,13 @@ export interface State {
    * it; MCTS random rollouts use it when present, else uniform random legal actions.
    */
   rollout?(rng: Rng): [number, number];
+  /**
+   * Optional: the return the player to move can secure at once by ending the game with one move, or
+   * null when no move ends it. Go: after the opponent's pass, passing back ends the game on the
+   * present Tromp-Taylor count. Search floors a learned value with it (a player can always take
+   * this exit), so a net that misjudges the count cannot make a losing pass look safe.
+   */
+  exitValue?(): number | null;
 }
 
 /** Evaluates positions for search: a prior over actions and a value for the player to move, in [-1, 1]. */

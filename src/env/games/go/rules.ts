@@ -230,6 +230,14 @@ export class GoState implements State {
   consecutivePasses(): number {
     return this.passes;
   }
+
+  /** After the opponent's pass, passing ends the game on the present count: its return for the player to move. */
+  exitValue(): number | null {
+    if (this.passes !== 1 || this.isTerminal()) return null;
+    const s = this.score();
+    const black = s > 0 ? 1 : s < 0 ? -1 : 0;
+    return this.toPlay === 0 ? black : -black;
+  }
   resignedPlayer(): Player | -1 {
     return this.resigned;
   }
