@@ -155,7 +155,9 @@ if (game === 'tictactoe') {
   );
 }
 mkdirSync('bench/results', { recursive: true });
-const file = join('bench/results', game === 'tictactoe' ? 'alphazero.md' : `alphazero-${game}.md`);
+// Go's board sizes get a file each (alphazero-go-7x7.md), so a 9x9 run does not overwrite a 7x7 one.
+const size = cfg.gameParams.size;
+const file = join('bench/results', game === 'tictactoe' ? 'alphazero.md' : game === 'go' && typeof size === 'number' ? `alphazero-go-${size}x${size}.md` : `alphazero-${game}.md`);
 writeFileSync(file, lines.join('\n') + '\n');
 console.log(lines.join('\n'));
 console.log(`wrote ${file}`);
