@@ -35,6 +35,8 @@ import { gate, passesGate, type GateResult } from './gating.ts';
 import { measureStrength } from './strength.ts';
 import { gnugoAvailable, gnugoYardstick } from './gnugo-yardstick.ts';
 import { generationName, loadCheckpoint, saveCheckpoint, type RunState } from './checkpoint.ts';
+import { writeSgf } from '../../env/games/go/sgf.ts';
+import type { GoState } from '../../env/games/go/rules.ts';
 
 export interface PipelineOptions {
   runDir: string;
@@ -437,6 +439,18 @@ export class Pipeline {
       resigned: x.resigned, resignDisabled: x.resignDisabled, final: x.final,
     }));
     writeFileAtomic(join(this.runDir, 'games', `${generationName(g)}.jsonl`), lines.join('\n') + '\n');
+    // Go: the same games as one SGF collection a Go GUI opens (Sabaki shows each game of the file).
+    if (this.game.name === 'go') {
+      const date = new Date().toISOString().slice(0, 10);
+      const player = `tengen selfplay gen ${g}`;
+      const trees = games.map((x) => {
+        const s = this.game.newInitialState() as GoState;
+        for (const a of x.moves) s.applyAction(a);
+        const result = x.resigned ? (x.returns[0] > 0 ? 'B+R' : 'W+R') : undefined;
+        return writeSgf(s, { result, playerBlack: player, playerWhite: player, date });
+      });
+      writeFileAtomic(join(this.runDir, 'games', `${generationName(g)}.sgf`), trees.join(''));
+    }
   }
 
   async close(): Promise<void> {

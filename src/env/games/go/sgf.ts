@@ -147,6 +147,24 @@ export function parseSgf(text: string): SgfGame {
   const trees = sgf.parse(text) as unknown as SgfNode[];
   const root = trees[0];
   if (!root) throw new UserError('SGF: no game found');
+  return parseTree(root);
+}
+
+/** Parse every game of an SGF collection (`(;...)(;...)`, as self-play writes a generation's games). */
+export function parseSgfCollection(text: string): SgfGame[] {
+  checkSgfSyntax(text);
+  const trees = sgf.parse(text) as unknown as SgfNode[];
+  if (trees.length === 0) throw new UserError('SGF: no game found');
+  return trees.map((t, i) => {
+    try {
+      return parseTree(t);
+    } catch (e) {
+      throw new UserError(`SGF: game ${i + 1} of ${trees.length}: ${(e as Error).message}`);
+    }
+  });
+}
+
+function parseTree(root: SgfNode): SgfGame {
   const d = root.data;
   const one = (k: string): string | undefined => d[k]?.[0];
   const gm = one('GM');
@@ -209,6 +227,17 @@ export function replaySgf(g: SgfGame, params: Partial<GoParams> = {}): GoState {
 /** Parse and replay in one step. */
 export function loadSgf(text: string, params: Partial<GoParams> = {}): GoState {
   return replaySgf(parseSgf(text), params);
+}
+
+/** Parse and replay every game of a collection. */
+export function loadSgfCollection(text: string, params: Partial<GoParams> = {}): GoState[] {
+  return parseSgfCollection(text).map((g, i) => {
+    try {
+      return replaySgf(g, params);
+    } catch (e) {
+      throw new UserError(`SGF: game ${i + 1}: ${(e as Error).message}`);
+    }
+  });
 }
 
 function actionToPoint(a: number, n: number): string {
