@@ -1,7 +1,7 @@
 /**
  * `tengen arena --a <agent> --b <agent> --game G --games N`: a match with alternating colours,
  * reported as W/D/L for A with the 95% confidence interval of A's score and the implied Elo gap.
- * Agents: checkpoint:DIR, mcts:N, solver, random (gtp:"cmd" once the Go GTP client exists).
+ * Agents: checkpoint:DIR, mcts:N, solver, random, gtp:"cmd" (an external GTP engine, Go).
  */
 import type { Command } from 'commander';
 import { UserError } from '../util/errors.ts';
@@ -62,7 +62,7 @@ export function register(program: Command): void {
   program
     .command('arena')
     .description('play two agents against each other (colours alternate) and report W/D/L with a 95% confidence interval')
-    .requiredOption('--a <agent>', 'agent A: checkpoint:DIR, mcts:N, solver, random')
+    .requiredOption('--a <agent>', 'agent A: checkpoint:DIR, mcts:N, solver, random, gtp:COMMAND (Go)')
     .requiredOption('--b <agent>', 'agent B (same forms as --a)')
     .requiredOption('--game <name>', 'game: tictactoe, connect4, othello, gomoku, go')
     .option('--games <n>', 'games to play (default 20)')

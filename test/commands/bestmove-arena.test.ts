@@ -8,6 +8,8 @@ import { runArena } from '../../src/commands/arena.ts';
 import { tictactoeFromMoves, tictactoeOptimalMoves } from '../../src/env/solvers/tictactoe.ts';
 import { UserError } from '../../src/util/errors.ts';
 
+const gnugo = ['/usr/games/gnugo', '/usr/bin/gnugo', '/usr/local/bin/gnugo'].find((p) => existsSync(p));
+
 describe('tengen bestmove', () => {
   it('answers each line, reports bad lines on stderr and goes on', async () => {
     const out: string[] = [];
@@ -43,6 +45,26 @@ describe('tengen arena', () => {
     expect(text).toMatch(/losses 0;/);
     expect(text).toMatch(/95% CI/);
   });
+
+  const engine = (genmove: string): string => `gtp:${process.execPath} ${fileURLToPath(new URL('../fixtures/go/pass-engine.mjs', import.meta.url))} 0 ${genmove}`;
+
+  it('plays an external GTP engine (Go): its moves, its resignation, its bad answers', async () => {
+    const out: string[] = [];
+    await runArena({ a: engine('resign'), b: 'random', game: 'go', params: '{"size":5}', games: '2' }, (s) => out.push(s));
+    expect(out.join('')).toMatch(/A wins 0, draws 0, losses 2;/);
+    // A passing engine against one that passes too: two passes end each game on an empty board, White wins on komi.
+    const passes: string[] = [];
+    await runArena({ a: engine('pass'), b: engine('pass'), game: 'go', params: '{"size":5}', games: '2' }, (s) => passes.push(s));
+    expect(passes.join('')).toMatch(/A wins 1, draws 0, losses 1;/);
+    await expect(runArena({ a: engine('Z9'), b: 'random', game: 'go', params: '{"size":5}', games: '1' })).rejects.toThrow(/answered genmove with 'z9', not a vertex of the 5x5 board/);
+    await expect(runArena({ a: engine('pass'), b: 'random', game: 'connect4', games: '1' })).rejects.toThrow(/gtp agents play Go only/);
+  }, 60_000);
+
+  it.skipIf(!gnugo)('GNU Go through gtp: beats random on 5x5 from both colours', async () => {
+    const out: string[] = [];
+    await runArena({ a: `gtp:${gnugo} --mode gtp --level 0`, b: 'random', game: 'go', params: '{"size":5,"komi":0.5}', games: '2' }, (s) => out.push(s));
+    expect(out.join('')).toMatch(/A wins 2, draws 0, losses 0;/);
+  }, 60_000);
 
   it('rejects unknown agents clearly', async () => {
     await expect(runArena({ a: 'alphabeta', b: 'random', game: 'tictactoe' })).rejects.toThrow(UserError);

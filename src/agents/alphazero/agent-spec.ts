@@ -5,12 +5,14 @@
  *   mcts:N          pure UCT MCTS with N random-rollout simulations per move
  *   solver          the perfect player (tic-tac-toe, Connect Four)
  *   random          uniformly random legal moves
+ *   gtp:COMMAND     an external GTP engine (Go), e.g. gtp:"gnugo --mode gtp --level 1"
  */
 import type { Game, State } from '../../env/games/game.ts';
 import { NetEvaluator } from '../../nets/evaluator.ts';
 import { UserError } from '../../util/errors.ts';
 import { batched, netAgent, randomAgent, solverAgent, uctAgent, type AgentFactory } from './agents.ts';
 import { findNetDir, loadNet } from './net.ts';
+import { gtpAgent } from './gtp-agent.ts';
 
 export interface AgentSpecOptions {
   /** Simulations per move for net agents. */
@@ -49,9 +51,9 @@ export async function parseAgent(spec: string, game: Game, o: AgentSpecOptions):
       };
     }
     case 'gtp':
-      throw new UserError(`agent '${spec}': arena does not drive GTP engines; play them with tengen match --black ... --white ... (Go)`);
+      return { factory: gtpAgent(game, arg), name: `gtp:${arg}`, dispose: none };
     default:
-      throw new UserError(`unknown agent '${spec}'; expected checkpoint:DIR, mcts:N, solver or random`);
+      throw new UserError(`unknown agent '${spec}'; expected checkpoint:DIR, mcts:N, solver, random or gtp:COMMAND (Go)`);
   }
 }
 

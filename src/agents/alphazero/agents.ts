@@ -18,10 +18,16 @@ import { UserError } from '../../util/errors.ts';
 import { scoreInterval } from './elo.ts';
 
 export interface Agent {
+  /** The move to play, or RESIGN (games whose State has resign(), such as Go). */
   pick(state: State): Promise<number>;
   /** Told every move played (its own included), in order. */
   observe?(action: number): void;
+  /** Called once when the game is over (or abandoned): free processes and the like. */
+  close?(): Promise<void> | void;
 }
+
+/** What Agent.pick returns to resign. */
+export const RESIGN = -1;
 
 /** Makes the agent for one game; `seed` is that game's seed for this agent. */
 export type AgentFactory = (seed: number) => Agent;
@@ -160,14 +166,24 @@ export async function playMatchGames(
       const agentB = b(rng.nextUint32());
       const state = game.newInitialState();
       const moves: number[] = [];
-      while (!state.isTerminal()) {
-        if (moves.length > game.maxGameLength * 2 + 16) throw new Error(`${game.name}: match game ${i} did not end`);
-        const p = state.currentPlayer() as Player;
-        const act = await (p === aPlayer ? agentA : agentB).pick(state);
-        state.applyAction(act);
-        moves.push(act);
-        agentA.observe?.(act);
-        agentB.observe?.(act);
+      try {
+        while (!state.isTerminal()) {
+          if (moves.length > game.maxGameLength * 2 + 16) throw new Error(`${game.name}: match game ${i} did not end`);
+          const p = state.currentPlayer() as Player;
+          const act = await (p === aPlayer ? agentA : agentB).pick(state);
+          if (act === RESIGN) {
+            const resign = (state as State & { resign?: (player: Player) => void }).resign;
+            if (typeof resign !== 'function') throw new UserError(`${game.name}: an agent resigned, but ${game.name} has no resignation`);
+            resign.call(state, p);
+            break;
+          }
+          state.applyAction(act);
+          moves.push(act);
+          agentA.observe?.(act);
+          agentB.observe?.(act);
+        }
+      } finally {
+        await Promise.all([agentA.close?.(), agentB.close?.()]);
       }
       results[k] = { index: i, aPlayer, aReturn: state.returns()[aPlayer], moves };
       onGameEnd?.(++finished, indices.length);
