@@ -3,6 +3,8 @@
  * Each game starts its own engine process (boardsize, clear_board, komi), tells it every move the
  * other side played before asking `genmove`, and stops it when the game ends. A 'resign' answer
  * resigns the game; an answer that is not a legal vertex is a clear error naming the engine.
+ * Games are scored as the arena scores Go, by Tromp-Taylor at two passes (dead stones count as
+ * alive); `tengen match --referee B` lets GNU Go's final_score decide instead.
  */
 import type { Game } from '../../env/games/game.ts';
 import { GtpClient } from '../../env/games/go/match.ts';
