@@ -7,8 +7,10 @@ import { runBestmove } from '../../src/commands/bestmove.ts';
 import { runArena } from '../../src/commands/arena.ts';
 import { tictactoeFromMoves, tictactoeOptimalMoves } from '../../src/env/solvers/tictactoe.ts';
 import { UserError } from '../../src/util/errors.ts';
+import { gnugoAvailable } from '../../src/agents/alphazero/gnugo-yardstick.ts';
+import { gnugoPath } from '../../src/env/games/go/match.ts';
 
-const gnugo = ['/usr/games/gnugo', '/usr/bin/gnugo', '/usr/local/bin/gnugo'].find((p) => existsSync(p));
+const gnugo = gnugoAvailable() ? gnugoPath() : undefined;
 
 describe('tengen bestmove', () => {
   it('answers each line, reports bad lines on stderr and goes on', async () => {

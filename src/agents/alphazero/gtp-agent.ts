@@ -7,8 +7,8 @@
  * alive); `tengen match --referee B` lets GNU Go's final_score decide instead.
  */
 import type { Game } from '../../env/games/game.ts';
-import { GtpClient } from '../../env/games/go/match.ts';
-import { GoGame, parseVertex, type GoState } from '../../env/games/go/rules.ts';
+import { GtpClient, gtpGenmove, gtpNewGame } from '../../env/games/go/match.ts';
+import { GoGame, type GoState } from '../../env/games/go/rules.ts';
 import { UserError } from '../../util/errors.ts';
 import { RESIGN, type AgentFactory } from './agents.ts';
 
@@ -23,27 +23,15 @@ export function gtpAgent(game: Game, command: string): AgentFactory {
     const untold: string[] = [];
     let generated = false;
     let started: Promise<void> | null = null;
-    const start = async (): Promise<void> => {
-      await client.send(`boardsize ${n}`);
-      await client.send('clear_board');
-      await client.send(`komi ${game.params.komi}`);
-    };
     return {
       pick: async (s) => {
-        await (started ??= start());
+        await (started ??= gtpNewGame(client, n, game.params.komi));
         for (const cmd of untold.splice(0)) await client.send(cmd);
-        const st = s as GoState;
-        const reply = (await client.send(`genmove ${st.nextColor() === 0 ? 'black' : 'white'}`)).trim().toLowerCase();
-        if (reply === 'resign') return RESIGN;
-        let a: number;
-        try {
-          a = parseVertex(n, reply);
-        } catch {
-          throw new UserError(`GTP engine '${command}' answered genmove with '${reply}', not a vertex of the ${n}x${n} board`);
-        }
-        if (!st.isLegal(a)) throw new UserError(`GTP engine '${command}' played ${reply}, which is ${st.whyIllegal(a)}`);
+        const answer = await gtpGenmove(client, s as GoState);
+        if (answer.kind === 'resign') return RESIGN;
+        if (answer.kind === 'invalid') throw new UserError(`GTP engine '${command}' ${answer.why}`);
         generated = true;
-        return a;
+        return answer.action;
       },
       observe: (a) => {
         // The engine knows the moves it generated; the others it is told before its next genmove.

@@ -154,13 +154,35 @@ export function normScore(s: string): string {
   return `${m[1]}+${v}`;
 }
 
+/** Set up a new game on an engine: board size, an empty board, komi. */
+export async function gtpNewGame(e: GtpClient, size: number, komi: number): Promise<void> {
+  await e.send(`boardsize ${size}`);
+  await e.send('clear_board');
+  await e.send(`komi ${komi}`);
+}
+
+/** An engine's answer to genmove for the colour to move in `state`: a legal action, a resignation, or why neither. */
+export type GenmoveAnswer = { kind: 'move'; action: number } | { kind: 'resign' } | { kind: 'invalid'; why: string };
+
+export async function gtpGenmove(e: GtpClient, state: GoState): Promise<GenmoveAnswer> {
+  const n = state.game.n;
+  const reply = (await e.send(`genmove ${state.nextColor() === 0 ? 'black' : 'white'}`)).trim().toLowerCase();
+  if (reply === 'resign') return { kind: 'resign' };
+  let a: number;
+  try {
+    a = parseVertex(n, reply);
+  } catch {
+    return { kind: 'invalid', why: `answered genmove with '${reply}', not a vertex of the ${n}x${n} board` };
+  }
+  if (!state.isLegal(a)) return { kind: 'invalid', why: `played ${reply}, which is ${state.whyIllegal(a)}` };
+  return { kind: 'move', action: a };
+}
+
 async function playGame(engines: [GtpClient, GtpClient], index: number, o: MatchOptions): Promise<GameRecord> {
   const blackEngine: 0 | 1 = index % 2 === 0 ? 0 : 1;
   const byColor: [GtpClient, GtpClient] = blackEngine === 0 ? [engines[0], engines[1]] : [engines[1], engines[0]];
   for (const e of engines) {
-    await e.send(`boardsize ${o.size}`);
-    await e.send('clear_board');
-    await e.send(`komi ${o.komi}`);
+    await gtpNewGame(e, o.size, o.komi);
     if (o.timeS !== undefined) await e.send(`time_settings 0 ${Math.max(1, Math.round(o.timeS))} 1`);
   }
   const state: GoState = new GoGame({ size: o.size, komi: o.komi, maxMoves: 100_000 }).newInitialState();
@@ -171,24 +193,17 @@ async function playGame(engines: [GtpClient, GtpClient], index: number, o: Match
   while (!state.isTerminal() && state.history().length < maxMoves) {
     const color = state.nextColor();
     const name = color === 0 ? 'black' : 'white';
-    const reply = (await byColor[color].send(`genmove ${name}`)).toLowerCase();
-    if (reply === 'resign') {
+    const answer = await gtpGenmove(byColor[color], state);
+    if (answer.kind === 'resign') {
       state.resign(color);
       break;
     }
-    let a: number;
-    try {
-      a = parseVertex(o.size, reply);
-    } catch {
+    if (answer.kind === 'invalid') {
       forfeit = color;
-      disagreements.push(`engine ${byColor[color].label} answered genmove with '${reply}', not a vertex`);
+      disagreements.push(`engine ${byColor[color].label} ${answer.why} (Tromp-Taylor, positional superko)`);
       break;
     }
-    if (!state.isLegal(a)) {
-      forfeit = color;
-      disagreements.push(`engine ${byColor[color].label} played ${reply}, which is ${state.whyIllegal(a)} (Tromp-Taylor, positional superko)`);
-      break;
-    }
+    const a = answer.action;
     state.applyAction(a);
     await byColor[1 - color]!.send(`play ${name} ${state.actionToString(a)}`);
   }
