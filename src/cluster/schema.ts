@@ -86,7 +86,7 @@ export interface MatchJobResult {
 export interface WireGame extends Omit<PlayedGame, 'positions'> {
   /** Stable id: `${runId}/${generation}/${gameIndex}` (a retried job yields the same ids). */
   id: string;
-  positions: { obs: string; pi: string; player: 0 | 1 }[];
+  positions: { obs: string; pi: string; player: 0 | 1; q: number }[];
 }
 
 export interface JobResult {
@@ -131,11 +131,12 @@ function obj(x: unknown, what: string, field: string): Obj {
   return x as Obj;
 }
 
-function num(o: Obj, k: string, what: string, opts: { int?: boolean; min?: number } = {}): number {
+function num(o: Obj, k: string, what: string, opts: { int?: boolean; min?: number; max?: number } = {}): number {
   const v = o[k];
   if (typeof v !== 'number' || !Number.isFinite(v)) throw new SchemaError(what, `${k} must be a finite number, got ${JSON.stringify(v)}`);
   if (opts.int && !Number.isInteger(v)) throw new SchemaError(what, `${k} must be an integer, got ${v}`);
   if (opts.min !== undefined && v < opts.min) throw new SchemaError(what, `${k} must be >= ${opts.min}, got ${v}`);
+  if (opts.max !== undefined && v > opts.max) throw new SchemaError(what, `${k} must be <= ${opts.max}, got ${v}`);
   return v;
 }
 
@@ -168,6 +169,9 @@ function settings(x: unknown, what: string): SelfPlaySettings {
   if (o['resignThreshold'] !== null) num(o, 'resignThreshold', what);
   const s: Obj = {};
   for (const k of [...SETTINGS_NUM, 'reuseTree', 'resignThreshold']) s[k] = o[k];
+  // Playout-cap randomisation: optional (absent = every move searched in full).
+  if (o['fastSimulations'] !== undefined) s['fastSimulations'] = num(o, 'fastSimulations', what, { int: true, min: 0 });
+  if (o['fullSearchFraction'] !== undefined) s['fullSearchFraction'] = num(o, 'fullSearchFraction', what, { min: 0, max: 1 });
   return s as unknown as SelfPlaySettings;
 }
 
@@ -273,7 +277,7 @@ export function gameId(runId: string, generation: number, gameIndex: number): st
 }
 
 export function encodeGame(runId: string, g: PlayedGame): WireGame {
-  return { ...g, id: gameId(runId, g.generation, g.gameIndex), positions: g.positions.map((p) => ({ obs: f32ToB64(p.obs), pi: f32ToB64(p.pi), player: p.player as 0 | 1 })) };
+  return { ...g, id: gameId(runId, g.generation, g.gameIndex), positions: g.positions.map((p) => ({ obs: f32ToB64(p.obs), pi: f32ToB64(p.pi), player: p.player as 0 | 1, q: p.q })) };
 }
 
 /** Check a result against the job it answers and decode its games. */
@@ -309,7 +313,8 @@ export function parseResult(x: unknown, job: SelfPlayJob, obsSize: number, numAc
       const p = obj(px, what, `positions[${i}]`);
       const player = p['player'];
       if (player !== 0 && player !== 1) throw new SchemaError(what, `game ${gameIndex}: position ${i} player must be 0 or 1`);
-      return { obs: b64ToF32(str(p, 'obs', what), obsSize, what, `game ${gameIndex} position ${i} obs`), pi: b64ToF32(str(p, 'pi', what), numActions, what, `game ${gameIndex} position ${i} pi`), player };
+      const q = num(p, 'q', what, { min: -1, max: 1 });
+      return { obs: b64ToF32(str(p, 'obs', what), obsSize, what, `game ${gameIndex} position ${i} obs`), pi: b64ToF32(str(p, 'pi', what), numActions, what, `game ${gameIndex} position ${i} pi`), player, q };
     });
     if (typeof g['resigned'] !== 'boolean' || typeof g['resignDisabled'] !== 'boolean') throw new SchemaError(what, `game ${gameIndex}: resigned/resignDisabled must be booleans`);
     return {

@@ -95,7 +95,7 @@ export class MCTS {
         this.expand(this.root, s, s.currentPlayer() as 0 | 1, checkOutput(out, 1).policy[0]!);
       }
     }
-    this.maybeNoise();
+    if (limits.noise !== false) this.maybeNoise();
     if (this.isSync) {
       // Yield to the event loop now and then so that a long search does not freeze a UI.
       let sims = 0;
@@ -118,7 +118,7 @@ export class MCTS {
     try {
       const lim = this.prepare(state, limits);
       if (!(this.pool.flags[this.root]! & FLAG_EXPANDED)) this.expandRootSync();
-      this.maybeNoise();
+      if (limits.noise !== false) this.maybeNoise();
       const sims = this.runSync(lim.maxSims, lim.deadline, lim, 0);
       return this.finish(lim, sims);
     } finally {

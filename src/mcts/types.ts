@@ -83,6 +83,11 @@ export interface SearchLimits {
   progressIntervalMs?: number;
   /** Checked between slices of simulations (every ~50 ms, or after each batch): true ends the search early. */
   shouldStop?: () => boolean;
+  /**
+   * Mix Dirichlet noise into the root's priors (when the search has dirichletEpsilon > 0). Default true;
+   * false for the cheap searches of playout-cap randomisation, whose moves are not training targets.
+   */
+  noise?: boolean;
 }
 
 export interface SearchProgress {

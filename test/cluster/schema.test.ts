@@ -22,7 +22,7 @@ const job: SelfPlayJob = {
 
 const game = (i: number): PlayedGame => ({
   generation: 2, gameIndex: i, moves: [4, 0], moveStrings: ['b2', 'a1'], returns: [0, 0], resigned: false, resignDisabled: true, minValue: [0.1, -0.2], final: 'x',
-  positions: [{ obs: new Float32Array(27).fill(0.5), pi: new Float32Array(9).fill(1 / 9), player: 0 }],
+  positions: [{ obs: new Float32Array(27).fill(0.5), pi: new Float32Array(9).fill(1 / 9), player: 0, q: 0.25 }],
 });
 
 describe('cluster message schemas', () => {

@@ -61,6 +61,20 @@ export interface AZConfig {
   temperatureMoves: number;
   /** Keep the subtree of the played move for the next search. */
   reuseTree: boolean;
+  /**
+   * Playout-cap randomisation (KataGo, Wu 2019); 0 = off. When > 0, each move gets the full
+   * `simulations` search with probability `fullSearchFraction` and becomes a training position; the
+   * other moves get this many simulations, without root noise, and are played but not recorded. More
+   * games (value targets) for the same compute, with sharper policy targets where they are recorded.
+   */
+  fastSimulations: number;
+  /** Share of moves searched in full when fastSimulations > 0 (0 < f <= 1). */
+  fullSearchFraction: number;
+  /**
+   * Weight w of the search's root value q in the value target: (1 - w) z + w q. 0 (the papers) trains
+   * on the game's outcome z alone; a little q lowers the target's noise on long games.
+   */
+  valueTargetQ: number;
 
   // --- resignation ---
   /** Allow resignation once a threshold is calibrated. */
@@ -138,6 +152,9 @@ const BASE: Omit<AZConfig, 'game' | 'gameParams' | 'blocks' | 'filters' | 'games
   virtualLoss: 3,
   temperatureMoves: 8,
   reuseTree: true,
+  fastSimulations: 0,
+  fullSearchFraction: 0.25,
+  valueTargetQ: 0,
   resign: true,
   resignCheckFraction: 0.1,
   resignMaxFalsePositive: 0.05,
@@ -208,7 +225,7 @@ const FIELD_TYPES: Record<keyof AZConfig, 'int' | 'number' | 'bool' | 'string' |
   game: 'string', arch: 'string', gameParams: 'object', seed: 'int', mode: 'string', generations: 'int', minutes: 'number', workers: 'int',
   blocks: 'int', filters: 'int', gamesPerGeneration: 'int', concurrentGames: 'int', simulations: 'int', cPuct: 'number',
   dirichletAlpha: 'number', dirichletEpsilon: 'number', mctsBatchSize: 'int', virtualLoss: 'number', temperatureMoves: 'int',
-  reuseTree: 'bool', resign: 'bool', resignCheckFraction: 'number', resignMaxFalsePositive: 'number', resignMinGames: 'int',
+  reuseTree: 'bool', fastSimulations: 'int', fullSearchFraction: 'number', valueTargetQ: 'number', resign: 'bool', resignCheckFraction: 'number', resignMaxFalsePositive: 'number', resignMinGames: 'int',
   bufferPositions: 'int', augment: 'bool', batchSize: 'int', trainSteps: 'int', samplesPerPosition: 'number',
   minBufferPositions: 'int', optimizer: 'string', lrSchedule: 'schedule', momentum: 'number', l2: 'number', evalGames: 'int',
   evalSimulations: 'int', evalTemperatureMoves: 'int', gatingThreshold: 'number', strengthGames: 'int', baselineRollouts: 'int', gnugoGames: 'int', gnugoLevel: 'int',
@@ -276,9 +293,11 @@ export function validateConfig(c: AZConfig, source = 'config'): void {
     if (c[k] < 1) bad(k, c[k], 'at least 1');
   }
   if (c.workers > 64) bad('workers', c.workers, 'between 0 and 64');
-  for (const k of ['dirichletEpsilon', 'resignCheckFraction', 'resignMaxFalsePositive', 'gatingThreshold', 'momentum'] as const) {
+  for (const k of ['dirichletEpsilon', 'fullSearchFraction', 'valueTargetQ', 'resignCheckFraction', 'resignMaxFalsePositive', 'gatingThreshold', 'momentum'] as const) {
     if (c[k] > 1) bad(k, c[k], 'a number between 0 and 1');
   }
+  if (c.fastSimulations > c.simulations) bad('fastSimulations', c.fastSimulations, `at most simulations (${c.simulations}); 0 turns playout-cap randomisation off`);
+  if (c.fastSimulations > 0 && c.fullSearchFraction === 0) bad('fullSearchFraction', c.fullSearchFraction, 'more than 0 when fastSimulations is on (no move would be recorded)');
   if (c.evalGames > 0 && c.evalSimulations === 0 && c.simulations < 1) bad('evalSimulations', c.evalSimulations, 'at least 1');
   if (c.progressInterval <= 0) bad('progressInterval', c.progressInterval, 'a positive number of seconds');
   if (c.gnugoLevel < 0 || c.gnugoLevel > 10) bad('gnugoLevel', c.gnugoLevel, 'an integer from 0 to 10');

@@ -20,7 +20,7 @@ import { Rng } from '../../util/rng.ts';
 import { writeFileAtomic, writeJsonAtomic } from '../../util/fs.ts';
 import { UserError } from '../../util/errors.ts';
 import { makeGame } from './games.ts';
-import { evalSims, type AZConfig } from './config.ts';
+import { defaultConfig, evalSims, type AZConfig } from './config.ts';
 import { PipelineEvents } from './events.ts';
 import { ReplayBuffer } from './replay-buffer.ts';
 import { Trainer } from './trainer.ts';
@@ -82,7 +82,8 @@ export class Pipeline {
     this.backend = o.backend;
     this.runnerFactory = o.runnerFactory;
     this.game = game;
-    this.config = ckpt ? { ...ckpt.state.config, generations: o.config.generations, minutes: o.config.minutes, workers: o.config.workers, progressInterval: o.config.progressInterval } : o.config;
+    // A run saved before a setting existed resumes with that setting's default.
+    this.config = ckpt ? { ...defaultConfig(ckpt.state.config.game), ...ckpt.state.config, generations: o.config.generations, minutes: o.config.minutes, workers: o.config.workers, progressInterval: o.config.progressInterval } : o.config;
     const c = this.config;
     this.spec = netSpecFor(game, c.arch, c.blocks, c.filters);
     this.syms = c.augment ? game.symmetries?.() : undefined;
@@ -224,6 +225,7 @@ export class Pipeline {
     return {
       simulations: c.simulations, cPuct: c.cPuct, dirichletAlpha: c.dirichletAlpha, dirichletEpsilon: c.dirichletEpsilon,
       mctsBatchSize: c.mctsBatchSize, virtualLoss: c.virtualLoss, temperatureMoves: c.temperatureMoves, reuseTree: c.reuseTree,
+      fastSimulations: c.fastSimulations, fullSearchFraction: c.fullSearchFraction,
       resignThreshold: c.resign ? this.state.resignThreshold : null, resignCheckFraction: c.resignCheckFraction,
     };
   }
@@ -285,7 +287,7 @@ export class Pipeline {
     const spSecs = (performance.now() - ts) / 1000;
     let positions = 0;
     for (const pg of games) {
-      this.buffer.addGame(gameTargets(pg));
+      this.buffer.addGame(gameTargets(pg, this.config.valueTargetQ));
       positions += pg.positions.length;
     }
     this.state.totalGames += games.length;

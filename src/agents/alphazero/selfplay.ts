@@ -22,6 +22,10 @@ export interface SelfPlaySettings {
   virtualLoss: number;
   temperatureMoves: number;
   reuseTree: boolean;
+  /** Playout-cap randomisation: simulations of a cheap, unrecorded move (0 = every move searched in full). */
+  fastSimulations?: number;
+  /** Share of moves searched in full and recorded, when fastSimulations > 0. */
+  fullSearchFraction?: number;
   /** Resign when the root value falls below this; null: never. */
   resignThreshold: number | null;
   /** Fraction of games with resignation off (false-positive measurement). */
@@ -32,6 +36,8 @@ export interface Position {
   obs: Float32Array;
   pi: Float32Array;
   player: Player;
+  /** The search's root value for `player` (-1..1). */
+  q: number;
 }
 
 export interface PlayedGame {
@@ -39,6 +45,7 @@ export interface PlayedGame {
   gameIndex: number;
   moves: number[];
   moveStrings: string[];
+  /** The recorded (fully searched) positions: all of them unless playout-cap randomisation is on. */
   positions: Position[];
   /** Final returns; a resignation counts as a loss for the resigning player. */
   returns: [number, number];
@@ -113,14 +120,16 @@ export async function playSelfPlayGame(
     const wait = hooks.beforeMove?.();
     if (wait) await wait;
     const p = state.currentPlayer() as Player;
-    const r = await mcts.search(state, { visits: s.simulations });
+    // Playout-cap randomisation: the coin is drawn only when it is on, so runs without it keep their moves.
+    const full = !(s.fastSimulations! > 0) || rng.next() < (s.fullSearchFraction ?? 1);
+    const r = await mcts.search(state, full ? { visits: s.simulations } : { visits: s.fastSimulations!, noise: false });
     if (r.rootValue < minValue[p]) minValue[p] = r.rootValue;
     if (!resignDisabled && s.resignThreshold !== null && r.rootValue < s.resignThreshold) {
       resigned = true;
       returns = p === 0 ? [-1, 1] : [1, -1];
       break;
     }
-    positions.push({ obs: state.observation(p), pi: Float32Array.from(r.policy), player: p });
+    if (full) positions.push({ obs: state.observation(p), pi: Float32Array.from(r.policy), player: p, q: r.rootValue });
     const a = selectAction(r, temperatureFor(ply, s.temperatureMoves), rng);
     const name = state.actionToString(a);
     const candidates: MoveCandidate[] = hooks.onMove
@@ -138,9 +147,12 @@ export async function playSelfPlayGame(
   return g;
 }
 
-/** Training targets of a game: (obs, pi, z) with z = the final return of the player to move. */
-export function gameTargets(g: PlayedGame): { obs: Float32Array; pi: Float32Array; z: number }[] {
-  return g.positions.map((p) => ({ obs: p.obs, pi: p.pi, z: g.returns[p.player] }));
+/**
+ * Training targets of a game: (obs, pi, z) with z = the final return of the player to move, or with
+ * qWeight = w > 0, (1 - w) z + w q where q is the search's root value there.
+ */
+export function gameTargets(g: PlayedGame, qWeight = 0): { obs: Float32Array; pi: Float32Array; z: number }[] {
+  return g.positions.map((p) => ({ obs: p.obs, pi: p.pi, z: (1 - qWeight) * g.returns[p.player] + qWeight * p.q }));
 }
 
 export interface SelfPlayBatchStats {
