@@ -82,7 +82,10 @@ export interface NetAgentOptions {
   temperatureMoves: number;
 }
 
-/** PUCT MCTS guided by an evaluator (a net), without noise. simulations 0: play the raw policy's top move. */
+/**
+ * PUCT MCTS guided by an evaluator (a net), without noise. simulations 0: play the raw policy's top move.
+ * The game's play-time rule (State.playTimeMove: Go's pass discipline) has the last word.
+ */
 export function netAgent(game: Game, evaluator: Evaluator, o: NetAgentOptions): AgentFactory {
   return (seed) => {
     const rng = new Rng(seed);
@@ -94,9 +97,8 @@ export function netAgent(game: Game, evaluator: Evaluator, o: NetAgentOptions): 
           const p = policy[0]!;
           const legal = s.legalActions();
           if (ply < o.temperatureMoves) return legal[rng.categorical(legal.map((a) => p[a]! + 1e-9))]!;
-          let best = legal[0]!;
-          for (const a of legal) if (p[a]! > p[best]!) best = a;
-          return best;
+          const ranked = [...legal].sort((x, y) => p[y]! - p[x]!);
+          return s.playTimeMove ? s.playTimeMove(ranked[0]!, ranked) : ranked[0]!;
         },
         observe: () => void ply++,
       };
@@ -106,7 +108,8 @@ export function netAgent(game: Game, evaluator: Evaluator, o: NetAgentOptions): 
     return {
       pick: async (s) => {
         const r = await mcts.search(s, { visits: o.simulations });
-        return selectAction(r, ply < o.temperatureMoves ? 1 : 0, rng);
+        const a = selectAction(r, ply < o.temperatureMoves ? 1 : 0, rng);
+        return s.playTimeMove ? s.playTimeMove(a, r.candidates.map((c) => c.action)) : a;
       },
       observe: (a) => {
         ply++;

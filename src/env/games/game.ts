@@ -86,6 +86,12 @@ export interface State {
    * this exit), so a net that misjudges the count cannot make a losing pass look safe.
    */
   exitValue?(): number | null;
+  /**
+   * Optional: the move a player should make at play time when a search chose `choice`, its
+   * candidates ranked best first in `ranked`. Go: no premature pass (see GoState.playTimeMove).
+   * Self-play does not call it; the agents that play matches, GTP games and humans do.
+   */
+  playTimeMove?(choice: number, ranked: readonly number[]): number;
 }
 
 /** Evaluates positions for search: a prior over actions and a value for the player to move, in [-1, 1]. */

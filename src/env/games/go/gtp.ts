@@ -79,7 +79,8 @@ export class MctsPlayer implements MovePlayer {
         : undefined,
     });
     const analysis = toAnalysis(r.candidates);
-    return { action: r.action, resign: r.resign, analysis };
+    // Pass discipline: no pass while points are open or while passing back would lose the count.
+    return { action: state.playTimeMove(r.action, r.candidates.map((c) => c.action)), resign: r.resign, analysis };
   }
 }
 

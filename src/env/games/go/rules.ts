@@ -238,6 +238,26 @@ export class GoState implements State {
     const black = s > 0 ? 1 : s < 0 ? -1 : 0;
     return this.toPlay === 0 ? black : -black;
   }
+  /**
+   * Pass discipline at play time, as Go engines practise it against opponents that play on (Leela
+   * Zero's and KataGo's "don't pass while points are open"): a pass chosen by the search is replaced by
+   * the best-ranked other move while
+   *  - the opponent has not just passed and some legal move does not fill one of our own eyes, or
+   *  - the opponent has just passed and passing back would lose (or draw) on the Tromp-Taylor count.
+   * Under area scoring a stone in one's own territory costs nothing, so playing on only forgoes ending
+   * the game early, while a pass against an opponent that keeps playing can throw a won game away.
+   * The replacement never fills an own eye; with no such move left, the pass stands.
+   */
+  playTimeMove(choice: number, ranked: readonly number[]): number {
+    const pass = this.game.pass;
+    if (choice !== pass || this.isTerminal()) return choice;
+    if (this.passes === 1 && (this.exitValue() ?? 0) > 0) return pass;
+    const own = this.toPlay === 0 ? BLACK : WHITE;
+    const ok = (a: number): boolean => a !== pass && this.isLegal(a) && !this.board.isEye(this.board.fromAction(a), own);
+    for (const a of ranked) if (ok(a)) return a;
+    for (const a of this.legalActions()) if (ok(a)) return a;
+    return pass;
+  }
   resignedPlayer(): Player | -1 {
     return this.resigned;
   }
