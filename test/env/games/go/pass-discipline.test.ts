@@ -57,7 +57,7 @@ describe('Go pass discipline at play time', () => {
     const game = makeGame('go', { size: 5, komi: 0.5 });
     const evaluator: Evaluator = {
       evaluate: async (states: State[]) => ({
-        policy: states.map((st) => {
+        policy: states.map(() => {
           const p = new Float32Array(game.numActions).fill(0.01);
           p[game.pass] = 1;
           return p;
