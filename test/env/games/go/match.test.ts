@@ -1,15 +1,16 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, readdirSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { fileURLToPath } from 'node:url';
-import { GtpClient, eloFromScore, normScore, runMatch, shellQuote, wilson } from '../../../../src/env/games/go/match.ts';
+import { GtpClient, eloFromScore, gnugoPath, normScore, runMatch, shellQuote, wilson } from '../../../../src/env/games/go/match.ts';
+import { gnugoAvailable } from '../../../../src/agents/alphazero/gnugo-yardstick.ts';
 import { GoGame } from '../../../../src/env/games/go/rules.ts';
 import { loadSgf } from '../../../../src/env/games/go/sgf.ts';
 import { Rng } from '../../../../src/util/rng.ts';
 
-const gnugo = ['/usr/games/gnugo', '/usr/bin/gnugo', '/usr/local/bin/gnugo'].find((p) => existsSync(p));
+const gnugo = gnugoAvailable() ? gnugoPath() : undefined;
 if (!gnugo) console.log('skipping GNU Go comparisons: gnugo is not installed (apt-get install gnugo)');
 
 describe('match statistics', () => {
