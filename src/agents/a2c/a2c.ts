@@ -6,11 +6,11 @@
  * actions. Truncated episodes bootstrap from V(final observation) (see rollout.ts).
  */
 import { Rng } from '../../util/rng.ts';
-import { type Callbacks, type EnvSource, check, checkTotal, makeEnvs, resolveOptions } from '../common/agent.ts';
+import { type Callbacks, type EnvSource, check, checkTotal, resolveOptions } from '../common/agent.ts';
 import { ActorCritic } from '../common/actor-critic.ts';
 import { EnvPool } from '../common/env-pool.ts';
 import { type Schedule, checkSchedule, scheduleValue } from '../common/schedule.ts';
-import { PolicyGradientAgent, checkNetOptions, normalizeAdvantages, readAgentCheckpoint } from '../common/policy-gradient.ts';
+import { PolicyGradientAgent, buildActorCritic, normalizeAdvantages, readAgentCheckpoint } from '../common/policy-gradient.ts';
 import { Optimizer } from '../common/optim.ts';
 import { collectRollout } from '../common/rollout.ts';
 import type { Activation } from '../common/mlp.ts';
@@ -79,12 +79,8 @@ export class A2C extends PolicyGradientAgent<A2COptions> {
     for (const k of ['nSteps', 'nEnvs'] as const) check(Number.isInteger(o[k]) && o[k] > 0, this.algo, `${k} must be a positive integer, got ${o[k]}`);
     check(o.gamma >= 0 && o.gamma <= 1, this.algo, `gamma must be in [0, 1], got ${o.gamma}`);
     check(o.gaeLambda >= 0 && o.gaeLambda <= 1, this.algo, `gaeLambda must be in [0, 1], got ${o.gaeLambda}`);
-    checkNetOptions(o, this.algo);
-    const envs = makeEnvs(env, o.nEnvs, this.algo);
-    this.policy = new ActorCritic(envs[0]!.observationSpace, envs[0]!.actionSpace, o.netArch, o.activation, new Rng(`a2c-init:${o.seed}`), o.logStdInit, this.algo);
+    ({ policy: this.policy, rng: this.rng, pool: this.pool } = buildActorCritic(env, o.nEnvs, this.algo, o));
     this.optimizer = o.useRmsProp ? new Optimizer(this.policy.vars, 'rmsprop', { alpha: 0.99, eps: 1e-5 }) : new Optimizer(this.policy.vars, 'adam');
-    this.rng = new Rng(`a2c:${o.seed}`);
-    this.pool = new EnvPool(envs, o.seed);
   }
 
   async learn(totalTimesteps: number, cb: Callbacks = {}): Promise<this> {

@@ -4,10 +4,11 @@
  * with, saved (policy weights, optimizer slots, RNG and environment state, counters) and restored,
  * so that `load` + `learn` continues exactly where an uninterrupted run would be.
  */
-import type { Rng, RngState } from '../../util/rng.ts';
-import type { Agent, Callbacks } from './agent.ts';
-import type { ActorCritic } from './actor-critic.ts';
-import type { EnvPool, EnvPoolState } from './env-pool.ts';
+import { Rng, type RngState } from '../../util/rng.ts';
+import { type Agent, type Callbacks, type EnvSource, makeEnvs } from './agent.ts';
+import { ActorCritic } from './actor-critic.ts';
+import { EnvPool, type EnvPoolState } from './env-pool.ts';
+import type { Activation } from './mlp.ts';
 import type { Optimizer } from './optim.ts';
 import { type CheckpointMeta, type NumArray, loadCheckpoint, need, saveCheckpoint } from './checkpoint.ts';
 import { check } from './agent.ts';
@@ -16,6 +17,23 @@ import { check } from './agent.ts';
 export function checkNetOptions(o: { activation: unknown; netArch: unknown }, algo: string): void {
   check(o.activation === 'tanh' || o.activation === 'relu', algo, `activation must be 'tanh' or 'relu', got ${String(o.activation)}`);
   check(Array.isArray(o.netArch) && o.netArch.every((h) => Number.isInteger(h) && (h as number) > 0), algo, 'netArch must be a list of positive integers');
+}
+
+/**
+ * The parts every policy-gradient agent builds from its options, seeded by algorithm name: `nEnvs`
+ * environments in a pool, the actor-critic (weights from RNG `<algo>-init:<seed>`) and the agent's
+ * own RNG (`<algo>:<seed>`).
+ */
+export function buildActorCritic(
+  env: EnvSource,
+  nEnvs: number,
+  algo: string,
+  o: { netArch: number[]; activation: Activation; logStdInit: number; seed: number },
+): { policy: ActorCritic; rng: Rng; pool: EnvPool } {
+  checkNetOptions(o, algo);
+  const envs = makeEnvs(env, nEnvs, algo);
+  const policy = new ActorCritic(envs[0]!.observationSpace, envs[0]!.actionSpace, o.netArch, o.activation, new Rng(`${algo}-init:${o.seed}`), o.logStdInit, algo);
+  return { policy, rng: new Rng(`${algo}:${o.seed}`), pool: new EnvPool(envs, o.seed) };
 }
 
 /** Normalise adv[0..n) in place to mean 0 and (sample) standard deviation 1, as SB3 does; n < 2 is left as is. */

@@ -7,11 +7,11 @@
  * Gaussian) actions. Truncated episodes bootstrap from V(final observation) (see rollout.ts).
  */
 import { Rng } from '../../util/rng.ts';
-import { type Callbacks, type EnvSource, check, checkTotal, makeEnvs, resolveOptions } from '../common/agent.ts';
+import { type Callbacks, type EnvSource, check, checkTotal, resolveOptions } from '../common/agent.ts';
 import { ActorCritic } from '../common/actor-critic.ts';
 import { EnvPool } from '../common/env-pool.ts';
 import { type Schedule, checkSchedule, scheduleValue } from '../common/schedule.ts';
-import { PolicyGradientAgent, checkNetOptions, normalizeAdvantages, readAgentCheckpoint } from '../common/policy-gradient.ts';
+import { PolicyGradientAgent, buildActorCritic, normalizeAdvantages, readAgentCheckpoint } from '../common/policy-gradient.ts';
 import { Optimizer } from '../common/optim.ts';
 import { collectRollout } from '../common/rollout.ts';
 import type { Activation } from '../common/mlp.ts';
@@ -98,12 +98,8 @@ export class PPO extends PolicyGradientAgent<PPOOptions> {
     check(o.gaeLambda >= 0 && o.gaeLambda <= 1, this.algo, `gaeLambda must be in [0, 1], got ${o.gaeLambda}`);
     check(o.clipRangeVf >= 0, this.algo, `clipRangeVf must be >= 0 (0 = off), got ${o.clipRangeVf}`);
     check(!o.normalizeAdvantage || o.batchSize > 1, this.algo, 'batchSize must be > 1 when normalizeAdvantage is on');
-    checkNetOptions(o, this.algo);
-    const envs = makeEnvs(env, o.nEnvs, this.algo);
-    this.policy = new ActorCritic(envs[0]!.observationSpace, envs[0]!.actionSpace, o.netArch, o.activation, new Rng(`ppo-init:${o.seed}`), o.logStdInit, this.algo);
+    ({ policy: this.policy, rng: this.rng, pool: this.pool } = buildActorCritic(env, o.nEnvs, this.algo, o));
     this.optimizer = new Optimizer(this.policy.vars, 'adam', { eps: 1e-5 });
-    this.rng = new Rng(`ppo:${o.seed}`);
-    this.pool = new EnvPool(envs, o.seed);
   }
 
   async learn(totalTimesteps: number, cb: Callbacks = {}): Promise<this> {

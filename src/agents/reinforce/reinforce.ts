@@ -7,11 +7,11 @@
  * not. Discrete (categorical) and Box (diagonal Gaussian) actions.
  */
 import { Rng } from '../../util/rng.ts';
-import { type Callbacks, type EnvSource, check, checkTotal, makeEnvs, resolveOptions } from '../common/agent.ts';
+import { type Callbacks, type EnvSource, check, checkTotal, resolveOptions } from '../common/agent.ts';
 import { ActorCritic } from '../common/actor-critic.ts';
 import { EnvPool } from '../common/env-pool.ts';
 import { type Schedule, checkSchedule, scheduleValue } from '../common/schedule.ts';
-import { PolicyGradientAgent, checkNetOptions, normalizeAdvantages, readAgentCheckpoint } from '../common/policy-gradient.ts';
+import { PolicyGradientAgent, buildActorCritic, normalizeAdvantages, readAgentCheckpoint } from '../common/policy-gradient.ts';
 import { Optimizer } from '../common/optim.ts';
 import type { Activation } from '../common/mlp.ts';
 import { maybeYield } from '../common/yield.ts';
@@ -66,12 +66,8 @@ export class Reinforce extends PolicyGradientAgent<ReinforceOptions> {
     checkSchedule(o.learningRate, 'reinforce: learningRate');
     check(Number.isInteger(o.episodesPerUpdate) && o.episodesPerUpdate > 0, this.algo, `episodesPerUpdate must be a positive integer, got ${o.episodesPerUpdate}`);
     check(o.gamma >= 0 && o.gamma <= 1, this.algo, `gamma must be in [0, 1], got ${o.gamma}`);
-    checkNetOptions(o, this.algo);
-    const envs = makeEnvs(env, 1, this.algo);
-    this.policy = new ActorCritic(envs[0]!.observationSpace, envs[0]!.actionSpace, o.netArch, o.activation, new Rng(`reinforce-init:${o.seed}`), o.logStdInit, this.algo);
+    ({ policy: this.policy, rng: this.rng, pool: this.pool } = buildActorCritic(env, 1, this.algo, o));
     this.optimizer = new Optimizer(this.policy.vars, 'adam');
-    this.rng = new Rng(`reinforce:${o.seed}`);
-    this.pool = new EnvPool(envs, o.seed);
   }
 
   async learn(totalTimesteps: number, cb: Callbacks = {}): Promise<this> {

@@ -5,7 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { makeGame } from '../../../../src/env/games/index.ts';
 import '../../../../src/env/games/go/register.ts';
-import { parseVertex, type GoState } from '../../../../src/env/games/go/rules.ts';
+import { parseVertex, type GoGame, type GoState } from '../../../../src/env/games/go/rules.ts';
 import { netAgent, playMatch, randomAgent } from '../../../../src/agents/alphazero/agents.ts';
 import type { Evaluator, State } from '../../../../src/env/games/game.ts';
 
@@ -54,7 +54,7 @@ describe('Go pass discipline at play time', () => {
 
   it('a net agent whose prior is nearly all on pass passes only to end a won count or when nothing is left', async () => {
     // Prior: nearly all on pass; value: the present Tromp-Taylor count for the player to move.
-    const game = makeGame('go', { size: 5, komi: 0.5 });
+    const game = makeGame('go', { size: 5, komi: 0.5 }) as GoGame;
     const evaluator: Evaluator = {
       evaluate: async (states: State[]) => ({
         policy: states.map(() => {
