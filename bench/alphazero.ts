@@ -136,6 +136,8 @@ const lines = [
   `Settings: mode ${cfg.mode}, net ${cfg.arch} ${cfg.blocks}x${cfg.filters}, ${cfg.simulations} simulations/move, ${cfg.gamesPerGeneration} games/generation, ` +
     `batch ${cfg.batchSize}, lr ${JSON.stringify(cfg.lrSchedule)}, ${cfg.workers} worker(s), seed ${cfg.seed}, gate ${cfg.evalGames} games > ${cfg.gatingThreshold}.`,
   '',
+  `Every setting given on the command line (the rest are the game's defaults): \`${JSON.stringify(over)}\`.`,
+  '',
 ];
 if (game === 'tictactoe') {
   lines.push(
