@@ -40,7 +40,14 @@ export function PlayScreen({ initial, agent, human, onFinish, scoreText }: PlayP
   const { exit } = useApp();
   const stateRef = useRef<State>(initial.clone());
   const [, setVersion] = useState(0);
-  const [input, setInput] = useState('');
+  const [input, setInputState] = useState('');
+  // The typed text also lives in a ref, written at once: keys typed faster than a render (or a paste
+  // that arrives key by key) must not be read from a stale closure when Enter comes.
+  const inputRef = useRef('');
+  const setInput = (t: string): void => {
+    inputRef.current = t;
+    setInputState(t);
+  };
   const [message, setMessage] = useState('');
   const [thinking, setThinking] = useState<SearchProgress | null>(null);
   const [hint, setHint] = useState('');
@@ -179,16 +186,17 @@ export function PlayScreen({ initial, agent, human, onFinish, scoreText }: PlayP
       exit();
       return;
     }
-    if (key.return) return submit(input);
-    if (key.backspace || key.delete) return setInput((t) => t.slice(0, -1));
+    const typed = inputRef.current;
+    if (key.return) return submit(typed);
+    if (key.backspace || key.delete) return setInput(typed.slice(0, -1));
     if (key.leftArrow || key.upArrow) return setCursor((c) => c - 1);
     if (key.rightArrow || key.downArrow) return setCursor((c) => c + 1);
-    if (ch === '?' && input === '') return showHint();
+    if (ch === '?' && typed === '') return showHint();
     if (!ch || key.ctrl || key.meta) return;
     // A pasted or fast-typed chunk can carry the Enter with it ("b2\r").
     const printable = ch.replace(/[^\x20-\x7e]/g, '');
-    if (/[\r\n]/.test(ch)) return submit((input + printable).slice(0, 32));
-    if (printable) setInput((t) => (t + printable).slice(0, 32));
+    if (/[\r\n]/.test(ch)) return submit((typed + printable).slice(0, 32));
+    if (printable) setInput((typed + printable).slice(0, 32));
   });
 
   const cursorMove = legal.length ? state.actionToString(legal[((cursor % legal.length) + legal.length) % legal.length]!) : '';

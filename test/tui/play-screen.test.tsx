@@ -26,6 +26,19 @@ const type = async (stdin: { write(s: string): void }, text: string): Promise<vo
 };
 
 describe('play screen', () => {
+  it('reads keys typed faster than the screen renders (each key its own write, no pause)', async () => {
+    const game = makeGame('tictactoe');
+    const initial = game.newInitialState();
+    const agent = mctsAgent(initial, { visits: 50, name: 'MCTS 50 visits' });
+    const ui = render(<PlayScreen initial={initial} agent={agent} human={0} onFinish={() => '/tmp/game.txt'} />);
+    await tick();
+    for (const ch of 'z9\r') ui.stdin.write(ch);
+    expect(await until(ui.lastFrame, (f) => f.includes("cannot read 'z9'"))).toContain("cannot read 'z9'");
+    for (const ch of '\u007f\u007fb2\r') ui.stdin.write(ch);
+    expect(await until(ui.lastFrame, (f) => f.includes('agent played'))).toContain('agent played');
+    ui.unmount();
+  });
+
   it('tic-tac-toe: refuses bad input in place, plays typed moves and Enter on the cursor, hints, undoes, and ends with the result', async () => {
     const game = makeGame('tictactoe');
     const initial = game.newInitialState();
