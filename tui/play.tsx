@@ -40,14 +40,9 @@ export function PlayScreen({ initial, agent, human, onFinish, scoreText }: PlayP
   const { exit } = useApp();
   const stateRef = useRef<State>(initial.clone());
   const [, setVersion] = useState(0);
-  const [input, setInputState] = useState('');
-  // The typed text also lives in a ref, written at once: keys typed faster than a render (or a paste
-  // that arrives key by key) must not be read from a stale closure when Enter comes.
+  // The typed text lives in a ref, written at once, and a render follows: keys typed faster than a
+  // render (or a paste that arrives key by key) must not be read from a stale closure when Enter comes.
   const inputRef = useRef('');
-  const setInput = (t: string): void => {
-    inputRef.current = t;
-    setInputState(t);
-  };
   const [message, setMessage] = useState('');
   const [thinking, setThinking] = useState<SearchProgress | null>(null);
   const [hint, setHint] = useState('');
@@ -57,6 +52,10 @@ export function PlayScreen({ initial, agent, human, onFinish, scoreText }: PlayP
   const [finished, setFinished] = useState<string | null>(null);
   const busy = useRef(false);
   const refresh = (): void => setVersion((v) => v + 1);
+  const setInput = (t: string): void => {
+    inputRef.current = t;
+    refresh();
+  };
   const state = stateRef.current;
   const over = state.isTerminal() || resignedBy !== null;
   const toMove = state.currentPlayer();
@@ -219,7 +218,7 @@ export function PlayScreen({ initial, agent, human, onFinish, scoreText }: PlayP
         </Text>
       ) : over ? null : toMove === human ? (
         <Text>
-          your move{cursorMove ? <Text dimColor> (arrows pick {cursorMove}, Enter plays it)</Text> : null}: <Text color="cyan">{input}</Text>
+          your move{cursorMove ? <Text dimColor> (arrows pick {cursorMove}, Enter plays it)</Text> : null}: <Text color="cyan">{inputRef.current}</Text>
           <Text inverse> </Text>
         </Text>
       ) : null}
