@@ -97,8 +97,10 @@ export function netAgent(game: Game, evaluator: Evaluator, o: NetAgentOptions): 
           const p = policy[0]!;
           const legal = s.legalActions();
           if (ply < o.temperatureMoves) return legal[rng.categorical(legal.map((a) => p[a]! + 1e-9))]!;
-          const ranked = [...legal].sort((x, y) => p[y]! - p[x]!);
-          return s.playTimeMove ? s.playTimeMove(ranked[0]!, ranked) : ranked[0]!;
+          let best = legal[0]!;
+          for (const a of legal) if (p[a]! > p[best]!) best = a;
+          // Only a game with a play-time rule needs the whole ranking.
+          return s.playTimeMove ? s.playTimeMove(best, [...legal].sort((x, y) => p[y]! - p[x]!)) : best;
         },
         observe: () => void ply++,
       };

@@ -121,8 +121,9 @@ export async function playSelfPlayGame(
     if (wait) await wait;
     const p = state.currentPlayer() as Player;
     // Playout-cap randomisation: the coin is drawn only when it is on, so runs without it keep their moves.
-    const full = !(s.fastSimulations! > 0) || rng.next() < (s.fullSearchFraction ?? 1);
-    const r = await mcts.search(state, full ? { visits: s.simulations } : { visits: s.fastSimulations!, noise: false });
+    const fast = s.fastSimulations ?? 0;
+    const full = fast === 0 || rng.next() < (s.fullSearchFraction ?? 1);
+    const r = await mcts.search(state, full ? { visits: s.simulations } : { visits: fast, noise: false });
     if (r.rootValue < minValue[p]) minValue[p] = r.rootValue;
     if (!resignDisabled && s.resignThreshold !== null && r.rootValue < s.resignThreshold) {
       resigned = true;
