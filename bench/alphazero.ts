@@ -13,6 +13,11 @@
  * (both colours; the net plays with search, argmax moves) and the raw net's top move optimal in
  * >= 99% of the 4,520 reachable non-terminal positions. The run stops once the target is met.
  * Other games: the pipeline's own yardsticks (vs random and vs pure UCT MCTS) each generation.
+ *
+ * Stopping early: SIGINT (Ctrl-C) or SIGTERM stops after the current generation and writes the results.
+ * For long runs start it as `node --import tsx bench/alphazero.ts ...`: the `tsx` command relays a signal
+ * to its child and SIGKILLs the child if it does not acknowledge within 30 ms, which a run busy
+ * training never does, so under `npx tsx` a Ctrl-C ends the run at once without writing the results.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
@@ -81,10 +86,12 @@ const p = await Pipeline.create({ runDir: outDir, config: cfg, events, backend }
 attachMetricsLog(events, join(outDir, 'metrics.jsonl'));
 // Ctrl-C: finish the generation, then write the results as at the time limit.
 let interrupted = false;
-process.once('SIGINT', () => {
-  console.log('stopping after this generation (SIGINT); the results are written as usual');
+const onStopSignal = (signal: NodeJS.Signals): void => {
+  console.log(`stopping after this generation (${signal}); the results are written as usual`);
   interrupted = true;
-});
+};
+process.once('SIGINT', onStopSignal);
+process.once('SIGTERM', onStopSignal);
 const t0 = performance.now();
 let reached: Row | null = null;
 console.log(`bench alphazero: ${game}, ${cfg.mode}, ${cfg.arch} ${cfg.blocks}x${cfg.filters}, ${cfg.simulations} sims, ${cfg.gamesPerGeneration} games/gen, workers ${cfg.workers}, backend ${backend}, ${cpus().length} cores, limit ${minutes} min, run dir ${outDir}`);
