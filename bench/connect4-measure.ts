@@ -15,6 +15,7 @@ import { connect4FromMoves } from '../src/env/games/connect4.ts';
 import { columnScores } from '../src/env/solvers/connect4.ts';
 import { findNetDir, loadNet } from '../src/agents/alphazero/net.ts';
 import { batched, netAgent, playMatch, uctAgent, type MatchResult } from '../src/agents/alphazero/agents.ts';
+import type { Fpu } from '../src/mcts/types.ts';
 
 export const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -38,6 +39,8 @@ export interface MeasureOptions {
   positions: number;
   games: number;
   uct: number;
+  /** First-play urgency of the net's search (default 0). */
+  fpu?: Fpu;
   log?: (line: string) => void;
 }
 
@@ -50,7 +53,7 @@ export async function measureConnect4(modelArg: string, o: MeasureOptions): Prom
   const best = await createBestEvaluatorWithReason(game, net.model);
   const ev = batched(best.evaluator);
   const inference = best.fallbackReason === undefined ? 'onnxruntime' : `tfjs (${best.fallbackReason})`;
-  const agent = netAgent(game, ev, { simulations: o.visits, cPuct: 1.5, mctsBatchSize: 8, virtualLoss: 3, temperatureMoves: 0 });
+  const agent = netAgent(game, ev, { simulations: o.visits, cPuct: 1.5, mctsBatchSize: 8, virtualLoss: 3, temperatureMoves: 0, ...(o.fpu !== undefined ? { fpu: o.fpu } : {}) });
   log(`net ${dir}, ${o.visits} simulations per move, inference ${inference}`);
 
   const positionSet = async (file: string): Promise<SetResult | null> => {

@@ -3,14 +3,14 @@
  *
  *   npx tsx bench/connect4-strength.ts [--model models/connect4] [--visits 800] [--positions 1000]
  *                                      [--games 40] [--uct 1000] [--out bench/results/connect4-strength.md]
- *   npx tsx bench/connect4-strength.ts --curve RUN_DIR [--every 10] [--visits 800] [--positions 200] [--games 20]
+ *   npx tsx bench/connect4-strength.ts --curve RUN_DIR [--every 10] [--from 1] [--visits 800] [--positions 200] [--games 20]
  *
  * - the share of the positions of ../shared/data/connect4/Test_L3_R1 and Test_L2_R1 where PUCT with
  *   the net (--visits simulations) picks a column the solver rates optimal (targets 95% and 80%);
  * - the wins against pure UCT with --uct random-rollout simulations per move, colours alternating
  *   (target: at least 90% wins).
  * --curve measures every --every-th generation net of a `tengen selfplay` run directory (and its
- * last), against the run's wall-clock minutes from its metrics.jsonl, and prints the table.
+ * last) from generation --from on, against the run's wall-clock minutes from its metrics.jsonl, and prints the table.
  */
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
@@ -20,7 +20,7 @@ import { measureConnect4, root } from './connect4-measure.ts';
 
 const args = new Map<string, string>();
 const argv = process.argv.slice(2);
-const known = ['model', 'visits', 'positions', 'games', 'uct', 'out', 'curve', 'every'];
+const known = ['model', 'visits', 'positions', 'games', 'uct', 'out', 'curve', 'every', 'from', 'fpu'];
 for (let i = 0; i < argv.length; i += 2) {
   const k = argv[i]!;
   const v = argv[i + 1];
@@ -32,6 +32,10 @@ const visits = Number(args.get('visits') ?? 800);
 const positions = Number(args.get('positions') ?? (curve ? 200 : 1000));
 const games = Number(args.get('games') ?? (curve ? 20 : 40));
 const uct = Number(args.get('uct') ?? 1000);
+// --fpu 0 (a fixed first-play value, the default) or --fpu r0.4 (the parent's Q minus 0.4, Leela Zero style).
+const fpuArg = args.get('fpu');
+const fpu = fpuArg === undefined ? undefined : fpuArg.startsWith('r') ? { reduction: Number(fpuArg.slice(1)) } : Number(fpuArg);
+if (fpu !== undefined && !Number.isFinite(typeof fpu === 'number' ? fpu : fpu.reduction)) throw new Error(`--fpu: expected a number or r<reduction> (e.g. r0.4), got '${fpuArg}'`);
 await initBackend({ quiet: true });
 const pct = (a: number, n: number): string => `${((100 * a) / Math.max(1, n)).toFixed(1)}%`;
 
@@ -40,7 +44,8 @@ if (curve !== undefined) {
   const models = join(curve, 'models');
   if (!existsSync(models)) throw new Error(`${curve} has no models/ directory (expected a tengen selfplay run directory)`);
   const gens = readdirSync(models).map((d) => /^gen-(\d+)$/.exec(d)).filter((m): m is RegExpExecArray => m !== null).map((m) => Number(m[1])).sort((a, b) => a - b);
-  const picked = gens.filter((g, i) => g % every === 0 || i === gens.length - 1);
+  const from = Number(args.get('from') ?? 1);
+  const picked = gens.filter((g, i) => g >= from && (g % every === 0 || i === gens.length - 1));
   // Wall-clock minutes at the end of each generation, from the run's metrics log.
   const ends = new Map<number, number>();
   const metrics = join(curve, 'metrics.jsonl');
@@ -55,7 +60,7 @@ if (curve !== undefined) {
   }
   const rows: string[] = [];
   for (const g of picked) {
-    const r = await measureConnect4(join(models, `gen-${String(g).padStart(6, '0')}`), { visits, positions, games, uct, log: () => {} });
+    const r = await measureConnect4(join(models, `gen-${String(g).padStart(6, '0')}`), { visits, positions, games, uct, fpu, log: () => {} });
     const [l3, l2] = r.sets;
     rows.push(`| ${g} | ${ends.get(g)?.toFixed(0) ?? '?'} | ${l3 ? pct(l3.optimal, l3.n) : '-'} | ${l2 ? pct(l2.optimal, l2.n) : '-'} | ${pct(r.match.wins, games)} (+${r.match.wins} =${r.match.draws} -${r.match.losses}) |`);
     console.log(rows.at(-1));
@@ -73,7 +78,7 @@ if (curve !== undefined) {
 } else {
   const modelArg = args.get('model') ?? join(root, 'models', 'connect4');
   const out = args.get('out') ?? join(root, 'bench', 'results', 'connect4-strength.md');
-  const r = await measureConnect4(modelArg, { visits, positions, games, uct });
+  const r = await measureConnect4(modelArg, { visits, positions, games, uct, fpu });
   const meta = readFileSync(join(r.dir, 'model.json'), 'utf8').length;
   const m = r.match;
   const lines = [

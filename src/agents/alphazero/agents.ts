@@ -8,6 +8,7 @@
  */
 import type { Evaluator, Game, Player, State } from '../../env/games/game.ts';
 import { MCTS, selectAction } from '../../mcts/mcts.ts';
+import type { Fpu } from '../../mcts/types.ts';
 import { BatchingEvaluator } from '../../mcts/batching.ts';
 import { Rng } from '../../util/rng.ts';
 import { tictactoeOptimalMoves } from '../../env/solvers/tictactoe.ts';
@@ -80,6 +81,8 @@ export interface NetAgentOptions {
   virtualLoss: number;
   /** Opening moves sampled in proportion to visits (so repeated games differ); then argmax. */
   temperatureMoves: number;
+  /** First-play urgency of unvisited children (MctsOptions.fpu); default 0. */
+  fpu?: Fpu;
 }
 
 /**
@@ -105,7 +108,7 @@ export function netAgent(game: Game, evaluator: Evaluator, o: NetAgentOptions): 
         observe: () => void ply++,
       };
     }
-    const mcts = new MCTS(game, { seed: rng.nextUint32(), evaluator, cPuct: o.cPuct, batchSize: o.mctsBatchSize, virtualLoss: o.virtualLoss, reuseTree: true });
+    const mcts = new MCTS(game, { seed: rng.nextUint32(), evaluator, cPuct: o.cPuct, batchSize: o.mctsBatchSize, virtualLoss: o.virtualLoss, reuseTree: true, ...(o.fpu !== undefined ? { fpu: o.fpu } : {}) });
     let ply = 0;
     return {
       pick: async (s) => {
