@@ -40,6 +40,8 @@ export interface DashboardModel {
   phase: 'starting' | 'self-play' | 'training' | 'evaluation' | 'checkpoint' | 'done' | 'stopped';
   paused: boolean;
   gamesThisGen: number;
+  /** Games finished per generation not yet started (overlapped self-play plays the next generation's games early). */
+  gamesAhead: Map<number, number>;
   gamesPerGen: number;
   totalGames: number;
   totalPositions: number;
@@ -72,6 +74,7 @@ export function emptyModel(): DashboardModel {
     phase: 'starting',
     paused: false,
     gamesThisGen: 0,
+    gamesAhead: new Map(),
     gamesPerGen: 0,
     totalGames: 0,
     totalPositions: 0,
@@ -124,7 +127,8 @@ export function applyEvent<K extends PipelineEventName>(m: DashboardModel, name:
       m.generation = p.generation;
       m.bestGeneration = p.bestGeneration;
       m.phase = 'self-play';
-      m.gamesThisGen = 0;
+      m.gamesThisGen = m.gamesAhead.get(p.generation) ?? 0;
+      for (const g of m.gamesAhead.keys()) if (g <= p.generation) m.gamesAhead.delete(g);
       m.evalProgress = null;
       return true;
     }
@@ -149,7 +153,8 @@ export function applyEvent<K extends PipelineEventName>(m: DashboardModel, name:
     case 'game:end': {
       const p = e as PipelineEventMap['game:end'];
       m.live.delete(p.gameIndex);
-      m.gamesThisGen++;
+      if (p.generation > m.generation) m.gamesAhead.set(p.generation, (m.gamesAhead.get(p.generation) ?? 0) + 1);
+      else m.gamesThisGen++;
       m.totalGames++;
       m.totalPositions += p.length;
       m.lastResult = `game ${p.gameIndex}: ${resultText(p.returns)} in ${p.length} moves${p.resigned ? ' (resigned)' : ''}`;

@@ -4,6 +4,7 @@ import { describe, expect, it, vi } from 'vitest';
 import { PipelineEvents } from '../../src/agents/alphazero/events.ts';
 import { Dashboard, type DashboardControls } from '../../tui/dashboard.tsx';
 import { lineChart, progressBar } from '../../tui/charts.ts';
+import { applyEvent, emptyModel } from '../../tui/store.ts';
 
 const tick = (ms = 60): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
@@ -140,6 +141,27 @@ describe('self-play dashboard', () => {
     const lines = ui.lastFrame()!.split('\n');
     for (const line of lines) expect(line.length).toBeLessThanOrEqual(80);
     ui.unmount();
+  });
+});
+
+describe('dashboard model', () => {
+  it('counts games of the next generation that end early (overlapped self-play) under their own generation', () => {
+    const m = emptyModel();
+    const end = (generation: number, gameIndex: number): void =>
+      void applyEvent(m, 'game:end', { generation, gameIndex, worker: 0, moves: ['a'], returns: [1, -1], resigned: false, resignDisabled: false, length: 1 });
+    applyEvent(m, 'generation:start', { generation: 1, bestGeneration: 0 });
+    end(1, 0);
+    end(1, 1);
+    expect(m.gamesThisGen).toBe(2);
+    end(2, 2); // generation 2's games play while generation 1 trains
+    end(2, 3);
+    end(2, 4);
+    expect(m.gamesThisGen).toBe(2);
+    expect(m.totalGames).toBe(5);
+    applyEvent(m, 'generation:start', { generation: 2, bestGeneration: 1 });
+    expect(m.gamesThisGen).toBe(3);
+    end(2, 5);
+    expect(m.gamesThisGen).toBe(4);
   });
 });
 

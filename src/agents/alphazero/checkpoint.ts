@@ -11,6 +11,7 @@
  *     current/ best/         the trained net and the best (self-play) net
  *     optimizer.bin          optimizer slots (momentum or Adam moments) and iteration count
  *     buffer.bin             the replay buffer
+ *     selfplay-weights.bin   overlapped self-play only: the weights the next generation's games play with
  *
  * A new checkpoint is written in full to a temporary directory, then swapped in by renames
  * (checkpoint -> checkpoint.old, tmp -> checkpoint, remove checkpoint.old). A run killed at any
@@ -23,7 +24,7 @@ import { writeFileAtomic, writeJsonAtomic } from '../../util/fs.ts';
 import type { RngState } from '../../util/rng.ts';
 import type { AZConfig } from './config.ts';
 import type { EloEntry } from './elo.ts';
-import { loadNet, saveNet, type LoadedNet, type NetSpec } from './net.ts';
+import { loadNet, saveNet, type LoadedNet, type NetSpec, type WeightBlob } from './net.ts';
 import { ReplayBuffer } from './replay-buffer.ts';
 import type { ResignRecord } from './resign.ts';
 import type { OptimizerSlot } from './trainer.ts';
@@ -52,6 +53,8 @@ export interface Checkpoint {
   best: LoadedNet;
   optimizer: OptimizerSlot[];
   buffer: ReplayBuffer;
+  /** Overlapped self-play: the weights the next generation's games play with. */
+  selfPlayWeights?: WeightBlob;
 }
 
 /** Float arrays with a JSON header: [u32 header length][header][pad][f32 data...]. */
@@ -105,6 +108,7 @@ export async function saveCheckpoint(
   best: tf.LayersModel,
   optimizer: OptimizerSlot[],
   buffer: ReplayBuffer,
+  selfPlayWeights: WeightBlob | null = null,
 ): Promise<string> {
   const final = join(runDir, 'checkpoint');
   const tmp = join(runDir, `checkpoint.tmp-${process.pid}`);
@@ -115,6 +119,7 @@ export async function saveCheckpoint(
   await saveNet(join(tmp, 'best'), spec, best, { generation: state.bestGeneration });
   writeFileAtomic(join(tmp, 'optimizer.bin'), packSlots(optimizer));
   buffer.save(join(tmp, 'buffer.bin'));
+  if (selfPlayWeights) writeFileAtomic(join(tmp, SELFPLAY_WEIGHTS), packBlob(selfPlayWeights));
   // state.json last: its presence marks a complete checkpoint directory.
   writeJsonAtomic(join(tmp, 'state.json'), state);
   if (existsSync(final)) {
@@ -152,5 +157,30 @@ export async function loadCheckpoint(runDir: string, bufferCapacity?: number): P
     best: await loadNet(join(dir, 'best')),
     optimizer: unpackSlots(new Uint8Array(readFileSync(join(dir, 'optimizer.bin'))), join(dir, 'optimizer.bin')),
     buffer: ReplayBuffer.load(join(dir, 'buffer.bin'), bufferCapacity),
+    ...(existsSync(join(dir, SELFPLAY_WEIGHTS)) ? { selfPlayWeights: unpackBlob(new Uint8Array(readFileSync(join(dir, SELFPLAY_WEIGHTS))), join(dir, SELFPLAY_WEIGHTS)) } : {}),
   };
+}
+
+const SELFPLAY_WEIGHTS = 'selfplay-weights.bin';
+
+/** A weight blob in the optimizer slots' format (one slot per tensor). */
+function packBlob(blob: WeightBlob): Uint8Array {
+  let off = 0;
+  return packSlots(blob.shapes.map((shape, i) => {
+    const size = shape.reduce((a, b) => a * b, 1);
+    const data = blob.data.subarray(off, off + size);
+    off += size;
+    return { name: `w${i}`, shape, data };
+  }));
+}
+
+function unpackBlob(bytes: Uint8Array, what: string): WeightBlob {
+  const slots = unpackSlots(bytes, what);
+  const data = new Float32Array(slots.reduce((n, s) => n + s.data.length, 0));
+  let off = 0;
+  for (const s of slots) {
+    data.set(s.data, off);
+    off += s.data.length;
+  }
+  return { shapes: slots.map((s) => s.shape), data };
 }

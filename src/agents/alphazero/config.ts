@@ -71,6 +71,12 @@ export interface AZConfig {
   /** Share of moves searched in full when fastSimulations > 0 (0 < f <= 1). */
   fullSearchFraction: number;
   /**
+   * Play the next generation's self-play games while this generation trains (worker threads only): the
+   * games use the self-play net of the generation before, one training round older, as AlphaZero's
+   * asynchronous self-play does. Uses the cores that sit idle while the main thread trains.
+   */
+  overlapSelfPlay: boolean;
+  /**
    * Weight w of the search's root value q in the value target: (1 - w) z + w q. 0 (the papers) trains
    * on the game's outcome z alone; a little q lowers the target's noise on long games.
    */
@@ -154,6 +160,7 @@ const BASE: Omit<AZConfig, 'game' | 'gameParams' | 'blocks' | 'filters' | 'games
   reuseTree: true,
   fastSimulations: 0,
   fullSearchFraction: 0.25,
+  overlapSelfPlay: false,
   valueTargetQ: 0,
   resign: true,
   resignCheckFraction: 0.1,
@@ -225,7 +232,7 @@ const FIELD_TYPES: Record<keyof AZConfig, 'int' | 'number' | 'bool' | 'string' |
   game: 'string', arch: 'string', gameParams: 'object', seed: 'int', mode: 'string', generations: 'int', minutes: 'number', workers: 'int',
   blocks: 'int', filters: 'int', gamesPerGeneration: 'int', concurrentGames: 'int', simulations: 'int', cPuct: 'number',
   dirichletAlpha: 'number', dirichletEpsilon: 'number', mctsBatchSize: 'int', virtualLoss: 'number', temperatureMoves: 'int',
-  reuseTree: 'bool', fastSimulations: 'int', fullSearchFraction: 'number', valueTargetQ: 'number', resign: 'bool', resignCheckFraction: 'number', resignMaxFalsePositive: 'number', resignMinGames: 'int',
+  reuseTree: 'bool', fastSimulations: 'int', fullSearchFraction: 'number', overlapSelfPlay: 'bool', valueTargetQ: 'number', resign: 'bool', resignCheckFraction: 'number', resignMaxFalsePositive: 'number', resignMinGames: 'int',
   bufferPositions: 'int', augment: 'bool', batchSize: 'int', trainSteps: 'int', samplesPerPosition: 'number',
   minBufferPositions: 'int', optimizer: 'string', lrSchedule: 'schedule', momentum: 'number', l2: 'number', evalGames: 'int',
   evalSimulations: 'int', evalTemperatureMoves: 'int', gatingThreshold: 'number', strengthGames: 'int', baselineRollouts: 'int', gnugoGames: 'int', gnugoLevel: 'int',

@@ -104,8 +104,8 @@ export function attachMetricsLog(events: PipelineEvents, path: string): () => vo
  */
 export function attachProgressPrinter(events: PipelineEvents, write: (line: string) => void, intervalSec = 5): () => void {
   let gen = 0;
-  let games = 0;
-  let positions = 0;
+  // Games (and their moves) ended per generation: overlapped self-play ends the next generation's early.
+  const ended = new Map<number, { games: number; moves: number }>();
   let phase = 'starting';
   let lastTrain: PipelineEventMap['train:batch'] | null = null;
   const t0 = Date.now();
@@ -116,13 +116,14 @@ export function attachProgressPrinter(events: PipelineEvents, write: (line: stri
   };
   on('generation:start', (e) => {
     gen = e.generation;
-    games = 0;
-    positions = 0;
+    for (const g of ended.keys()) if (g < gen) ended.delete(g);
     phase = 'self-play';
   });
   on('game:end', (e) => {
-    games++;
-    positions += e.length;
+    const n = ended.get(e.generation) ?? { games: 0, moves: 0 };
+    n.games++;
+    n.moves += e.length;
+    ended.set(e.generation, n);
   });
   on('selfplay:done', (e) => {
     phase = 'training';
@@ -156,7 +157,9 @@ export function attachProgressPrinter(events: PipelineEvents, write: (line: stri
     const t = ((Date.now() - t0) / 1000).toFixed(0);
     const tr = lastTrain as PipelineEventMap['train:batch'] | null;
     const loss = tr ? `, last batch: v ${tr.valueLoss.toFixed(3)} p ${tr.policyLoss.toFixed(3)}` : '';
-    write(`[${t} s] gen ${gen} ${phase}: ${games} games, ${positions} positions this generation${loss}`);
+    const cur = ended.get(gen) ?? { games: 0, moves: 0 };
+    const next = ended.get(gen + 1);
+    write(`[${t} s] gen ${gen} ${phase}: ${cur.games} games, ${cur.moves} moves this generation${next ? ` (next generation: ${next.games} games)` : ''}${loss}`);
   }, Math.max(0.2, intervalSec) * 1000);
   timer.unref();
   return () => {

@@ -24,10 +24,10 @@ import { defaultConfig, evalSims, type AZConfig } from './config.ts';
 import { PipelineEvents } from './events.ts';
 import { ReplayBuffer } from './replay-buffer.ts';
 import { Trainer } from './trainer.ts';
-import { buildNet, findNetDir, getWeightBlob, loadNet, netSpecFor, saveNet, setWeightBlob, type NetSpec } from './net.ts';
+import { buildNet, findNetDir, getWeightBlob, loadNet, netSpecFor, saveNet, setWeightBlob, type NetSpec, type WeightBlob } from './net.ts';
 import { MODEL_FILE } from '../../nets/io.ts';
-import { gameTargets, type PlayedGame, type SelfPlaySettings } from './selfplay.ts';
-import { InThreadRunner, WorkerRunner, type SelfPlayRunner } from './runner.ts';
+import { gameTargets, type GameHooks, type PlayedGame, type SelfPlaySettings } from './selfplay.ts';
+import { InThreadRunner, WorkerRunner, type SelfPlayRunner, type WorkerStat } from './runner.ts';
 import { calibrateResign, type ResignRecord } from './resign.ts';
 import { EloLadder } from './elo.ts';
 import { batched, netAgent, summarizeMatch, type NetAgentOptions } from './agents.ts';
@@ -56,6 +56,19 @@ export interface PipelineOptions {
 /** Resignation records kept for calibration (a sliding window). */
 const RESIGN_WINDOW = 2000;
 
+/** One generation's self-play games, being played. */
+interface SelfPlayJob {
+  generation: number;
+  result: Promise<SelfPlayResult>;
+}
+
+interface SelfPlayResult {
+  games: PlayedGame[];
+  stats: WorkerStat[];
+  /** Seconds from the first game's start to the last game's end. */
+  seconds: number;
+}
+
 export class Pipeline {
   readonly game: Game;
   readonly config: AZConfig;
@@ -75,6 +88,10 @@ export class Pipeline {
   private stopRequested = false;
   private readonly backend: string | undefined;
   private readonly runnerFactory: PipelineOptions['runnerFactory'];
+  /** Overlapped self-play: the next generation's games, under way. */
+  private pending: SelfPlayJob | null = null;
+  /** Overlapped self-play: the weights the next generation's games play with (saved in the checkpoint). */
+  private pendingBlob: WeightBlob | null = null;
 
   private constructor(o: PipelineOptions, game: Game, ckpt: Awaited<ReturnType<typeof loadCheckpoint>> | null) {
     this.runDir = o.runDir;
@@ -95,6 +112,7 @@ export class Pipeline {
     this.buffer = ckpt ? ckpt.buffer : new ReplayBuffer(c.bufferPositions, obsSize, game.numActions);
     this.rng = new Rng(`pipeline:${c.seed}`);
     this.elo = ckpt ? EloLadder.fromJSON(ckpt.state.elo) : new EloLadder();
+    this.pendingBlob = ckpt?.selfPlayWeights ?? null;
     if (ckpt) {
       this.rng.setState(ckpt.state.rng);
       const { format: _f, config: _c, rng: _r, elo: _e, ...rest } = ckpt.state;
@@ -217,7 +235,43 @@ export class Pipeline {
       this.runner = await WorkerRunner.start(c.workers, { game: c.game, gameParams: c.gameParams, spec: this.spec, backend: this.backend, inference: c.inference ?? 'auto' });
     }
     this.events.emit('log', { message: `self-play inference: ${this.runner.inference}` });
+    if (c.overlapSelfPlay && !this.overlapActive()) {
+      this.events.emit('log', { message: `overlapSelfPlay needs local worker threads (workers >= 1, no cluster); self-play runs before training` });
+    }
     return this.runner;
+  }
+
+  /** True when the next generation's self-play runs during this generation's training. */
+  private overlapActive(): boolean {
+    return this.config.overlapSelfPlay && this.config.workers > 0 && !this.runnerFactory;
+  }
+
+  /**
+   * Start generation g's self-play games. `blob`: the weights to play with (overlapped self-play);
+   * null: the self-play model's weights now.
+   */
+  private launchSelfPlay(runner: SelfPlayRunner, g: number, blob: WeightBlob | null): SelfPlayJob {
+    const c = this.config;
+    const indices = Array.from({ length: c.gamesPerGeneration }, (_, k) => this.state.totalGames + k);
+    const req = { generation: g, indices, settings: this.settings(), runSeed: c.seed, concurrency: c.concurrentGames, live: this.events.listenerCount('game:move') > 0 };
+    const hooks: GameHooks = {
+      onStart: (gameIndex) => this.events.emit('game:start', { generation: g, gameIndex, worker: c.workers > 0 ? gameIndex % c.workers : 0 }),
+      onMove: (gameIndex, moveNumber, move, rootValue, candidates) => this.events.emit('game:move', { generation: g, gameIndex, move, moveNumber, rootValue, candidates }),
+      beforeMove: () => this.pauseGate?.promise,
+      onEnd: (pg) => this.events.emit('game:end', { generation: g, gameIndex: pg.gameIndex, worker: 0, moves: pg.moveStrings, returns: pg.returns, resigned: pg.resigned, resignDisabled: pg.resignDisabled, length: pg.moves.length }),
+    };
+    const play = async (): Promise<SelfPlayResult> => {
+      if (blob) await runner.setWeights(blob);
+      else if (c.workers > 0 || this.runnerFactory) await runner.setWeights(getWeightBlob(this.selfPlayModel()));
+      else if (this.onnxInThread) await this.onnxInThread.refresh();
+      const ts = performance.now();
+      const r = await runner.play(req, hooks);
+      return { ...r, seconds: (performance.now() - ts) / 1000 };
+    };
+    const result = play();
+    // Awaited by the generation that needs the games; a run stopped before then drops them unobserved.
+    result.catch(() => {});
+    return { generation: g, result };
   }
 
   private settings(): SelfPlaySettings {
@@ -269,22 +323,12 @@ export class Pipeline {
     const tg = performance.now();
     this.events.emit('generation:start', { generation: g, bestGeneration: this.state.bestGeneration });
 
-    // --- self-play ---
+    // --- self-play (with overlapSelfPlay, usually launched during the previous generation) ---
     const runner = await this.ensureRunner();
-    if (c.workers > 0 || this.runnerFactory) await runner.setWeights(getWeightBlob(this.selfPlayModel()));
-    else if (this.onnxInThread) await this.onnxInThread.refresh();
-    const indices = Array.from({ length: c.gamesPerGeneration }, (_, k) => this.state.totalGames + k);
-    const ts = performance.now();
-    const { games, stats } = await runner.play(
-      { generation: g, indices, settings: this.settings(), runSeed: c.seed, concurrency: c.concurrentGames, live: this.events.listenerCount('game:move') > 0 },
-      {
-        onStart: (gameIndex) => this.events.emit('game:start', { generation: g, gameIndex, worker: c.workers > 0 ? gameIndex % c.workers : 0 }),
-        onMove: (gameIndex, moveNumber, move, rootValue, candidates) => this.events.emit('game:move', { generation: g, gameIndex, move, moveNumber, rootValue, candidates }),
-        beforeMove: () => this.pauseGate?.promise,
-        onEnd: (pg) => this.events.emit('game:end', { generation: g, gameIndex: pg.gameIndex, worker: 0, moves: pg.moveStrings, returns: pg.returns, resigned: pg.resigned, resignDisabled: pg.resignDisabled, length: pg.moves.length }),
-      },
-    );
-    const spSecs = (performance.now() - ts) / 1000;
+    let job = this.pending;
+    this.pending = null;
+    if (!job || job.generation !== g) job = this.launchSelfPlay(runner, g, this.overlapActive() ? (this.pendingBlob ?? getWeightBlob(this.selfPlayModel())) : null);
+    const { games, stats, seconds: spSecs } = await job.result;
     let positions = 0;
     for (const pg of games) {
       this.buffer.addGame(gameTargets(pg, this.config.valueTargetQ));
@@ -302,6 +346,15 @@ export class Pipeline {
     });
     if (c.saveGames) this.saveGames(g, games);
     this.updateResign(games);
+    if (this.overlapActive()) {
+      // The next generation's games play with the self-play net as it is now, during this training.
+      // The checkpoint keeps these weights, so a resumed run replays exactly those games.
+      this.pendingBlob = getWeightBlob(this.selfPlayModel());
+      const last = c.generations > 0 && g >= c.generations;
+      if (!last && !this.stopRequested) this.pending = this.launchSelfPlay(runner, g + 1, this.pendingBlob);
+    } else {
+      this.pendingBlob = null;
+    }
 
     // --- training ---
     const tt = performance.now();
@@ -421,7 +474,7 @@ export class Pipeline {
     this.state.generation = g;
     this.state.elapsedSec = elapsed0 + (performance.now() - t0) / 1000;
     await saveNet(join(this.runDir, 'models', generationName(g)), this.spec, this.current, { generation: g, game: c.game, gameParams: c.gameParams });
-    await saveCheckpoint(this.runDir, { format: 'tengen-az-checkpoint-1', ...this.state, rng: this.rng.getState(), elo: this.elo.toJSON(), config: c }, this.spec, this.current, this.best, await this.trainer.getState(), this.buffer);
+    await saveCheckpoint(this.runDir, { format: 'tengen-az-checkpoint-1', ...this.state, rng: this.rng.getState(), elo: this.elo.toJSON(), config: c }, this.spec, this.current, this.best, await this.trainer.getState(), this.buffer, this.pendingBlob);
   }
 
   private updateResign(games: PlayedGame[]): void {
@@ -456,6 +509,7 @@ export class Pipeline {
   }
 
   async close(): Promise<void> {
+    this.pending = null;
     if (this.runner) await this.runner.close();
     this.runner = null;
     if (this.onnxInThread) await this.onnxInThread.dispose();

@@ -8,12 +8,21 @@ import { initBackend, tf } from '../../../src/nets/backend.ts';
 import { Pipeline } from '../../../src/agents/alphazero/pipeline.ts';
 import { PipelineEvents, attachMetricsLog } from '../../../src/agents/alphazero/events.ts';
 import { loadCheckpoint } from '../../../src/agents/alphazero/checkpoint.ts';
-import { getWeightBlob, saveNet } from '../../../src/agents/alphazero/net.ts';
+import { getWeightBlob, loadNet, saveNet } from '../../../src/agents/alphazero/net.ts';
+import { makeGame } from '../../../src/agents/alphazero/games.ts';
+import { playSelfPlayGames, type SelfPlaySettings } from '../../../src/agents/alphazero/selfplay.ts';
+import { createBestEvaluatorWithReason } from '../../../src/nets/best-evaluator.ts';
 import { tinyConfig } from './tiny-config.ts';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const repo = join(here, '..', '..', '..');
 const tmp = (): string => mkdtempSync(join(tmpdir(), 'tengen-az-'));
+
+/** Save a new run's untrained net (generation 0) where loadNet reads it. */
+async function saveInitial(p: Pipeline, dir: string): Promise<string> {
+  await saveNet(dir, p.spec, p.current, { generation: 0 });
+  return dir;
+}
 
 async function snapshot(runDir: string): Promise<{ state: unknown; buffer: Uint8Array; current: number[]; best: number[] }> {
   const c = await loadCheckpoint(runDir);
@@ -101,7 +110,8 @@ describe('AlphaZero pipeline (tiny tic-tac-toe)', () => {
     await expect(Pipeline.create({ runDir: tmp(), config: tinyConfig({ initModel: join(first, 'nowhere') }) })).rejects.toThrow(/no net found/);
   });
 
-  it('a killed run resumed from its directory ends with the same buffer, counters and weights', async () => {
+  for (const overlap of [false, true]) {
+  it(`a killed run resumed from its directory ends with the same buffer, counters and weights${overlap ? ' (overlapped self-play in a worker)' : ''}`, async () => {
     const gens = 3;
     const straight = tmp();
     const killed = tmp();
@@ -128,6 +138,52 @@ describe('AlphaZero pipeline (tiny tic-tac-toe)', () => {
     expect(Buffer.from(b.buffer).equals(Buffer.from(a.buffer))).toBe(true);
     expect(b.current).toEqual(a.current);
     expect(b.best).toEqual(a.best);
+    if (overlap) {
+      const games = (dir: string): string => readFileSync(join(dir, 'games', 'gen-000003.jsonl'), 'utf8');
+      expect(games(killed)).toBe(games(straight));
+    }
+  });
+  }
+
+  it('overlapped self-play plays generation g+1 with the net of generation g-1, while generation g trains', async () => {
+    await initBackend({ backend: 'cpu', quiet: true });
+    const dir = tmp();
+    const cfg = tinyConfig({ generations: 3, workers: 1, overlapSelfPlay: true, mode: 'alphazero', evalGames: 0, strengthGames: 0 });
+    const events = new PipelineEvents();
+    // Generation 2's games start before generation 1's training ends.
+    const order: string[] = [];
+    events.on('game:start', (e) => order.push(`start ${e.generation}`));
+    events.on('game:move', () => {}); // workers stream game starts only to a live listener
+    events.on('train:done', (e) => order.push(`trained ${e.generation}`));
+    const p = await Pipeline.create({ runDir: dir, config: cfg, events, backend: 'cpu' });
+    const initial = await saveInitial(p, join(dir, 'initial'));
+    await p.run();
+    p.dispose();
+    expect(order.indexOf('start 2')).toBeGreaterThan(-1);
+    expect(order.indexOf('start 2')).toBeLessThan(order.indexOf('trained 1'));
+    expect(order.indexOf('start 3')).toBeLessThan(order.indexOf('trained 2'));
+    const game = makeGame(cfg.game, cfg.gameParams);
+    const settings: SelfPlaySettings = {
+      simulations: cfg.simulations, cPuct: cfg.cPuct, dirichletAlpha: cfg.dirichletAlpha, dirichletEpsilon: cfg.dirichletEpsilon, mctsBatchSize: cfg.mctsBatchSize,
+      virtualLoss: cfg.virtualLoss, temperatureMoves: cfg.temperatureMoves, reuseTree: cfg.reuseTree, fastSimulations: cfg.fastSimulations,
+      fullSearchFraction: cfg.fullSearchFraction, resignThreshold: null, resignCheckFraction: cfg.resignCheckFraction,
+    };
+    const replay = async (netDir: string, g: number): Promise<number[][]> => {
+      const net = await loadNet(netDir);
+      const ev = await createBestEvaluatorWithReason(game, net.model, { prefer: cfg.inference });
+      const indices = Array.from({ length: cfg.gamesPerGeneration }, (_, k) => (g - 1) * cfg.gamesPerGeneration + k);
+      const { games } = await playSelfPlayGames(game, ev.evaluator, settings, cfg.seed, g, indices, cfg.concurrentGames, {});
+      await (ev.evaluator as { dispose?: () => Promise<void> }).dispose?.();
+      net.model.dispose();
+      return games.map((x) => x.moves);
+    };
+    const played = (g: number): number[][] =>
+      readFileSync(join(dir, 'games', `gen-00000${g}.jsonl`), 'utf8').trim().split('\n').map((l) => (JSON.parse(l) as { actions: number[] }).actions);
+    expect(await replay(initial, 1)).toEqual(played(1));
+    expect(await replay(initial, 2)).toEqual(played(2));
+    expect(await replay(join(dir, 'models', 'gen-000001'), 3)).toEqual(played(3));
+    // ...and not with the newer net a sequential run would use.
+    expect(await replay(join(dir, 'models', 'gen-000002'), 3)).not.toEqual(played(3));
   });
 
   it('plays the same games in a worker thread as in the main thread', async () => {
