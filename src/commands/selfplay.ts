@@ -147,18 +147,21 @@ async function runWithProgressLines(pipeline: Pipeline, events: PipelineEvents, 
   const offPrint = attachProgressPrinter(events, (line) => process.stdout.write(line + '\n'), pipeline.config.progressInterval);
   process.stdout.write(`${header}; Ctrl-C stops after the current generation\n`);
   let interrupts = 0;
-  const onSigint = (): void => {
+  // Ctrl-C or SIGTERM (a service manager, `timeout`): finish the generation; a second one quits now.
+  const onSignal = (signal: NodeJS.Signals): void => {
     interrupts++;
     if (interrupts === 1) {
-      process.stdout.write('stopping after this generation (Ctrl-C again to quit now; the last checkpoint stays resumable)\n');
+      process.stdout.write(`stopping after this generation (${signal === 'SIGINT' ? 'Ctrl-C' : signal} again to quit now; the last checkpoint stays resumable)\n`);
       pipeline.requestStop();
     } else quitNow(pipeline);
   };
-  process.on('SIGINT', onSigint);
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
   try {
     await pipeline.run();
   } finally {
-    process.off('SIGINT', onSigint);
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
     offPrint();
   }
 }
@@ -207,9 +210,17 @@ async function runWithDashboard(pipeline: Pipeline, events: PipelineEvents, head
     },
   };
   const app = render(React.createElement(Dashboard, { events, controls, renderBoard }), { exitOnCtrlC: false });
+  // SIGTERM does what q does: stop after the generation; a second one quits now.
+  let terms = 0;
+  const onTerm = (): void => {
+    if (++terms === 1) void controls.quit();
+    else controls.quitNow();
+  };
+  process.on('SIGTERM', onTerm);
   try {
     await pipeline.run();
   } finally {
+    process.off('SIGTERM', onTerm);
     runDone();
     app.unmount();
     await app.waitUntilExit().catch(() => undefined);
