@@ -73,7 +73,8 @@ export interface AZConfig {
   /**
    * Play the next generation's self-play games while this generation trains (worker threads only): the
    * games use the self-play net of the generation before, one training round older, as AlphaZero's
-   * asynchronous self-play does. Uses the cores that sit idle while the main thread trains.
+   * asynchronous self-play does. Pays only where a core is free beside the training thread (2 cores, Connect
+   * Four: 9% faster with 1 worker, nothing with 2: bench/results/alphazero-connect4.md).
    */
   overlapSelfPlay: boolean;
   /**
