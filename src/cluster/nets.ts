@@ -12,22 +12,16 @@ import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeFileAtomic } from '../util/fs.ts';
-import type { WeightBlob } from '../agents/alphazero/net.ts';
+import { decodeWeightBlob, encodeWeightBlob, type WeightBlob } from '../agents/alphazero/net.ts';
 import type { Redis } from './redis.ts';
 import { latestKey, netKey, parseJson, parseNetPointer, PROTOCOL_VERSION, SchemaError, type NetPointer, type NetRef } from './schema.ts';
 
-const FORMAT = 'tengen-net-1';
 /** Published nets expire after a week without being re-published. */
 const NET_TTL_S = 7 * 24 * 3600;
 
+/** A net's bytes (the format above; src/agents/alphazero/net.ts writes and reads it). */
 export function encodeNet(blob: WeightBlob): Buffer {
-  const header = Buffer.from(JSON.stringify({ format: FORMAT, shapes: blob.shapes }), 'utf8');
-  const pad = (4 - ((4 + header.length) % 4)) % 4;
-  const out = Buffer.alloc(4 + header.length + pad + blob.data.length * 4, 0x20);
-  out.writeUInt32LE(header.length, 0);
-  header.copy(out, 4);
-  Buffer.from(blob.data.buffer, blob.data.byteOffset, blob.data.byteLength).copy(out, 4 + header.length + pad);
-  return out;
+  return encodeWeightBlob(blob);
 }
 
 export function netHash(bytes: Uint8Array): string {
@@ -39,20 +33,7 @@ export function decodeNet(bytes: Buffer, hash: string): WeightBlob {
   const what = `net ${hash.slice(0, 12)}`;
   const got = netHash(bytes);
   if (got !== hash) throw new SchemaError(what, `content hash ${got.slice(0, 12)}... does not match its name ${hash.slice(0, 12)}... (corrupt or tampered weights)`);
-  if (bytes.length < 4) throw new SchemaError(what, 'truncated');
-  const hlen = bytes.readUInt32LE(0);
-  if (4 + hlen > bytes.length) throw new SchemaError(what, 'header runs past the end');
-  const h = parseJson(bytes.toString('utf8', 4, 4 + hlen), what) as { format?: unknown; shapes?: unknown };
-  if (h.format !== FORMAT) throw new SchemaError(what, `format ${JSON.stringify(h.format)}, expected '${FORMAT}'`);
-  const shapes = h.shapes;
-  if (!Array.isArray(shapes) || !shapes.every((s) => Array.isArray(s) && s.every((d) => Number.isInteger(d) && d >= 0))) throw new SchemaError(what, 'shapes must be arrays of sizes');
-  const total = (shapes as number[][]).reduce((n, s) => n + s.reduce((a, b) => a * b, 1), 0);
-  const pad = (4 - ((4 + hlen) % 4)) % 4;
-  const start = 4 + hlen + pad;
-  if (bytes.length - start !== total * 4) throw new SchemaError(what, `holds ${(bytes.length - start) / 4} floats, its shapes need ${total}`);
-  const data = new Float32Array(total);
-  new Uint8Array(data.buffer).set(bytes.subarray(start));
-  return { shapes: shapes as number[][], data };
+  return decodeWeightBlob(bytes, (reason) => new SchemaError(what, reason));
 }
 
 /** Store a net under its hash (idempotent): in `netDir` when given, else in Redis. Returns the hash. */

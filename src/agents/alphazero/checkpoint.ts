@@ -12,6 +12,7 @@
  *     optimizer.bin          optimizer slots (momentum or Adam moments) and iteration count
  *     buffer.bin             the replay buffer
  *     selfplay-weights.bin   overlapped self-play only: the weights the next generation's games play with
+ *                            (encodeWeightBlob, the format cluster nets use)
  *
  * A new checkpoint is written in full to a temporary directory, then swapped in by renames
  * (checkpoint -> checkpoint.old, tmp -> checkpoint, remove checkpoint.old). A run killed at any
@@ -24,7 +25,7 @@ import { writeFileAtomic, writeJsonAtomic } from '../../util/fs.ts';
 import type { RngState } from '../../util/rng.ts';
 import type { AZConfig } from './config.ts';
 import type { EloEntry } from './elo.ts';
-import { loadNet, saveNet, type LoadedNet, type NetSpec, type WeightBlob } from './net.ts';
+import { decodeWeightBlob, encodeWeightBlob, loadNet, saveNet, type LoadedNet, type NetSpec, type WeightBlob } from './net.ts';
 import { ReplayBuffer } from './replay-buffer.ts';
 import type { ResignRecord } from './resign.ts';
 import type { OptimizerSlot } from './trainer.ts';
@@ -119,7 +120,7 @@ export async function saveCheckpoint(
   await saveNet(join(tmp, 'best'), spec, best, { generation: state.bestGeneration });
   writeFileAtomic(join(tmp, 'optimizer.bin'), packSlots(optimizer));
   buffer.save(join(tmp, 'buffer.bin'));
-  if (selfPlayWeights) writeFileAtomic(join(tmp, SELFPLAY_WEIGHTS), packBlob(selfPlayWeights));
+  if (selfPlayWeights) writeFileAtomic(join(tmp, SELFPLAY_WEIGHTS), encodeWeightBlob(selfPlayWeights));
   // state.json last: its presence marks a complete checkpoint directory.
   writeJsonAtomic(join(tmp, 'state.json'), state);
   if (existsSync(final)) {
@@ -157,30 +158,9 @@ export async function loadCheckpoint(runDir: string, bufferCapacity?: number): P
     best: await loadNet(join(dir, 'best')),
     optimizer: unpackSlots(new Uint8Array(readFileSync(join(dir, 'optimizer.bin'))), join(dir, 'optimizer.bin')),
     buffer: ReplayBuffer.load(join(dir, 'buffer.bin'), bufferCapacity),
-    ...(existsSync(join(dir, SELFPLAY_WEIGHTS)) ? { selfPlayWeights: unpackBlob(new Uint8Array(readFileSync(join(dir, SELFPLAY_WEIGHTS))), join(dir, SELFPLAY_WEIGHTS)) } : {}),
+    ...(existsSync(join(dir, SELFPLAY_WEIGHTS)) ? { selfPlayWeights: decodeWeightBlob(readFileSync(join(dir, SELFPLAY_WEIGHTS)), (reason) => new Error(`${join(dir, SELFPLAY_WEIGHTS)}: ${reason}`)) } : {}),
   };
 }
 
 const SELFPLAY_WEIGHTS = 'selfplay-weights.bin';
 
-/** A weight blob in the optimizer slots' format (one slot per tensor). */
-function packBlob(blob: WeightBlob): Uint8Array {
-  let off = 0;
-  return packSlots(blob.shapes.map((shape, i) => {
-    const size = shape.reduce((a, b) => a * b, 1);
-    const data = blob.data.subarray(off, off + size);
-    off += size;
-    return { name: `w${i}`, shape, data };
-  }));
-}
-
-function unpackBlob(bytes: Uint8Array, what: string): WeightBlob {
-  const slots = unpackSlots(bytes, what);
-  const data = new Float32Array(slots.reduce((n, s) => n + s.data.length, 0));
-  let off = 0;
-  for (const s of slots) {
-    data.set(s.data, off);
-    off += s.data.length;
-  }
-  return { shapes: slots.map((s) => s.shape), data };
-}

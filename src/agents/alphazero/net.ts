@@ -71,6 +71,43 @@ export function getWeightBlob(model: tf.LayersModel): WeightBlob {
   return { shapes, data };
 }
 
+const BLOB_FORMAT = 'tengen-net-1';
+
+/** A weight blob as bytes: [u32 LE header length][header JSON {format, shapes}][pad to 4][float32 LE weights]. */
+export function encodeWeightBlob(blob: WeightBlob): Buffer {
+  const header = Buffer.from(JSON.stringify({ format: BLOB_FORMAT, shapes: blob.shapes }), 'utf8');
+  const pad = (4 - ((4 + header.length) % 4)) % 4;
+  const out = Buffer.alloc(4 + header.length + pad + blob.data.length * 4, 0x20);
+  out.writeUInt32LE(header.length, 0);
+  header.copy(out, 4);
+  Buffer.from(blob.data.buffer, blob.data.byteOffset, blob.data.byteLength).copy(out, 4 + header.length + pad);
+  return out;
+}
+
+/** Read encodeWeightBlob's bytes, checking their layout; `fail(reason)` makes the error thrown. */
+export function decodeWeightBlob(bytes: Uint8Array, fail: (reason: string) => Error): WeightBlob {
+  const b = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  if (b.length < 4) throw fail('truncated');
+  const hlen = b.readUInt32LE(0);
+  if (4 + hlen > b.length) throw fail('header runs past the end');
+  let h: { format?: unknown; shapes?: unknown };
+  try {
+    h = JSON.parse(b.toString('utf8', 4, 4 + hlen)) as typeof h;
+  } catch (e) {
+    throw fail(`not valid JSON (${(e as Error).message})`);
+  }
+  if (h.format !== BLOB_FORMAT) throw fail(`format ${JSON.stringify(h.format)}, expected '${BLOB_FORMAT}'`);
+  const shapes = h.shapes;
+  if (!Array.isArray(shapes) || !shapes.every((s) => Array.isArray(s) && s.every((d) => Number.isInteger(d) && d >= 0))) throw fail('shapes must be arrays of sizes');
+  const total = (shapes as number[][]).reduce((n, s) => n + s.reduce((a, c) => a * c, 1), 0);
+  const pad = (4 - ((4 + hlen) % 4)) % 4;
+  const start = 4 + hlen + pad;
+  if (b.length - start !== total * 4) throw fail(`holds ${(b.length - start) / 4} floats, its shapes need ${total}`);
+  const data = new Float32Array(total);
+  new Uint8Array(data.buffer).set(b.subarray(start));
+  return { shapes: shapes as number[][], data };
+}
+
 export function setWeightBlob(model: tf.LayersModel, blob: WeightBlob): void {
   const current = model.getWeights();
   if (current.length !== blob.shapes.length) throw new Error(`weights do not fit the model: ${blob.shapes.length} tensors for ${current.length}`);
