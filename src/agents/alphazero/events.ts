@@ -24,6 +24,8 @@ export interface GameEndInfo {
 export interface PipelineEventMap {
   'run:start': { runDir: string; game: string; mode: string; resumedFrom: number | null; config: Record<string, unknown> };
   'generation:start': { generation: number; bestGeneration: number };
+  /** A generation's self-play games were handed to the runner (with overlapSelfPlay, while the previous generation trains). */
+  'selfplay:start': { generation: number; games: number };
   'game:start': { generation: number; gameIndex: number; worker: number };
   'game:move': { generation: number; gameIndex: number; move: string; moveNumber: number; rootValue: number; candidates?: MoveCandidate[] };
   'game:end': GameEndInfo;
@@ -82,7 +84,7 @@ export class PipelineEvents {
 }
 
 export const ALL_EVENTS: PipelineEventName[] = [
-  'run:start', 'generation:start', 'game:start', 'game:move', 'game:end', 'selfplay:done', 'worker:stats', 'train:batch',
+  'run:start', 'generation:start', 'selfplay:start', 'game:start', 'game:move', 'game:end', 'selfplay:done', 'worker:stats', 'train:batch',
   'train:done', 'resign:calibrated', 'eval:progress', 'eval:result', 'strength', 'checkpoint', 'generation:end', 'run:end', 'log',
 ];
 

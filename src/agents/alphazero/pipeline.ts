@@ -269,6 +269,7 @@ export class Pipeline {
       return { ...r, seconds: (performance.now() - ts) / 1000 };
     };
     const result = play();
+    this.events.emit('selfplay:start', { generation: g, games: indices.length });
     // Awaited by the generation that needs the games; a run stopped before then drops them unobserved.
     result.catch(() => {});
     return { generation: g, result };

@@ -150,10 +150,11 @@ describe('AlphaZero pipeline (tiny tic-tac-toe)', () => {
     const dir = tmp();
     const cfg = tinyConfig({ generations: 3, workers: 1, overlapSelfPlay: true, mode: 'alphazero', evalGames: 0, strengthGames: 0 });
     const events = new PipelineEvents();
-    // Generation 2's games start before generation 1's training ends.
+    // Generation 2's games are handed to the worker before generation 1 trains. (Not the workers'
+    // game:start messages: those arrive when they arrive, possibly after a tiny training round.)
     const order: string[] = [];
-    events.on('game:start', (e) => order.push(`start ${e.generation}`));
-    events.on('game:move', () => {}); // workers stream game starts only to a live listener
+    events.on('selfplay:start', (e) => order.push(`start ${e.generation}`));
+    events.on('train:batch', () => order.push('training'));
     events.on('train:done', (e) => order.push(`trained ${e.generation}`));
     const p = await Pipeline.create({ runDir: dir, config: cfg, events, backend: 'cpu' });
     const initial = await saveInitial(p, join(dir, 'initial'));
@@ -162,6 +163,9 @@ describe('AlphaZero pipeline (tiny tic-tac-toe)', () => {
     expect(order.indexOf('start 2')).toBeGreaterThan(-1);
     expect(order.indexOf('start 2')).toBeLessThan(order.indexOf('trained 1'));
     expect(order.indexOf('start 3')).toBeLessThan(order.indexOf('trained 2'));
+    // ...and before the first batch of that training, not after it.
+    expect(order.indexOf('start 2')).toBeLessThan(order.indexOf('training'));
+    expect(order.indexOf('start 3')).toBeLessThan(order.indexOf('training', order.indexOf('trained 1')));
     const game = makeGame(cfg.game, cfg.gameParams);
     const settings: SelfPlaySettings = {
       simulations: cfg.simulations, cPuct: cfg.cPuct, dirichletAlpha: cfg.dirichletAlpha, dirichletEpsilon: cfg.dirichletEpsilon, mctsBatchSize: cfg.mctsBatchSize,
