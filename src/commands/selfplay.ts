@@ -166,9 +166,13 @@ async function runWithProgressLines(pipeline: Pipeline, events: PipelineEvents, 
   }
 }
 
-/** Leave at once, but never while a checkpoint is being written (it would still be intact: writes are atomic). */
+/**
+ * Leave at once, but never while a checkpoint is being written (it would still be intact: writes are
+ * atomic), and only once the self-play threads have stopped (see SelfPlayRunner.halt).
+ */
 function quitNow(pipeline: Pipeline): void {
-  void pipeline.checkpointWritten().then(() => {
+  void pipeline.checkpointWritten().then(async () => {
+    await pipeline.haltSelfPlay();
     process.stdout.write(`\nquit; resume with: tengen selfplay --resume ${pipeline.runDir} (from generation ${pipeline.state.generation})\n`);
     process.exit(130);
   });

@@ -31,4 +31,29 @@ describe('tengen selfplay off a TTY', () => {
     expect(state.generation).toBeGreaterThanOrEqual(1);
     expect(state.generation).toBeLessThanOrEqual(2);
   }, 60_000);
+
+  it('a second SIGTERM during self-play in worker threads quits at once with code 130, without aborting', async () => {
+    const dir = join(mkdtempSync(join(tmpdir(), 'tengen-sig-')), 'run');
+    // Many games, so the signals land while the workers are inside onnxruntime.
+    const long = ['gamesPerGeneration=4000', 'simulations=32', 'evalGames=0', 'strengthGames=0'];
+    const child = spawn(process.execPath, ['bin/tengen.js', 'selfplay', '--game', 'connect4', '--out', dir, '--no-tui', '--workers', '2', '--backend', 'cpu', ...long.flatMap((s) => ['--set', s])], { cwd: repo, stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    let signalled = false;
+    const onData = (d: Buffer): void => {
+      out += d.toString();
+      if (!signalled && /self-play inference: onnxruntime/.test(out)) {
+        signalled = true;
+        setTimeout(() => child.kill('SIGTERM'), 1500);
+        setTimeout(() => child.kill('SIGTERM'), 1700);
+      }
+    };
+    child.stdout.on('data', onData);
+    child.stderr.on('data', onData);
+    const [code, signal] = await new Promise<[number | null, NodeJS.Signals | null]>((r) => child.on('exit', (c, s) => r([c, s])));
+    expect(out).toMatch(/self-play inference: onnxruntime/);
+    expect(out).not.toMatch(/Napi::Error|terminate called/);
+    expect(signal).toBeNull();
+    expect(code).toBe(130);
+    expect(out).toMatch(/quit; resume with: tengen selfplay --resume/);
+  }, 60_000);
 });

@@ -509,6 +509,11 @@ export class Pipeline {
     }
   }
 
+  /** Quitting at once: stop the self-play games where they are (SelfPlayRunner.halt); the pipeline cannot go on. */
+  async haltSelfPlay(): Promise<void> {
+    await this.runner?.halt?.();
+  }
+
   async close(): Promise<void> {
     this.pending = null;
     if (this.runner) await this.runner.close();

@@ -26,6 +26,8 @@ export type WorkerRequest =
   | { type: 'play'; generation: number; indices: number[]; settings: SelfPlaySettings; runSeed: number; concurrency: number; live?: boolean }
   /** Handled at once, not queued behind a running 'play': games wait before their next search. */
   | { type: 'pause'; paused: boolean }
+  /** Handled at once: stop the games and wait until no inference is in flight (quitting now). */
+  | { type: 'halt' }
   | { type: 'close' };
 
 export type WorkerReply =
@@ -34,6 +36,7 @@ export type WorkerReply =
   | { type: 'start'; gameIndex: number }
   | { type: 'move'; gameIndex: number; moveNumber: number; move: string; rootValue: number; candidates: MoveCandidate[] }
   | { type: 'done'; evals: number; batches: number; seconds: number }
+  | { type: 'halted' }
   | { type: 'error'; message: string };
 
 export interface WorkerStat {
@@ -81,6 +84,13 @@ export interface SelfPlayRunner {
    * it leave evaluation to the caller, in its process.
    */
   playMatch?(req: MatchRequest, onGameEnd?: (done: number, total: number) => void): Promise<MatchGame[]>;
+  /**
+   * Quitting at once: stop the games where they are and end the runner's threads, waiting only for
+   * inference already in flight. A process must not exit while a worker thread is inside
+   * onnxruntime: the run's completion then throws into a dead thread and aborts the process.
+   * The games' promises are left unsettled; the runner is unusable afterwards.
+   */
+  halt?(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -225,6 +235,35 @@ export class WorkerRunner implements SelfPlayRunner {
     games.sort((a, b) => a.gameIndex - b.gameIndex);
     stats.sort((a, b) => a.worker - b.worker);
     return { games, stats };
+  }
+
+  async halt(): Promise<void> {
+    await Promise.all(
+      this.slots.map(
+        (s) =>
+          new Promise<void>((resolve) => {
+            // The 'play' under way is abandoned: its handlers go, so its promise neither resolves nor rejects.
+            const done = (): void => {
+              clearTimeout(timer);
+              s.onReply = null;
+              s.onExit = null;
+              resolve();
+            };
+            const timer = setTimeout(done, 3000);
+            s.onReply = (m) => {
+              if (m.type === 'halted') done();
+            };
+            s.onExit = done;
+            try {
+              s.worker.postMessage({ type: 'halt' } satisfies WorkerRequest);
+            } catch {
+              done();
+            }
+          }),
+      ),
+    );
+    await Promise.all(this.slots.map((s) => s.worker.terminate().catch(() => undefined)));
+    this.slots.length = 0;
   }
 
   /** Ask every worker to finish and wait for them to exit (terminate after 5 s). */

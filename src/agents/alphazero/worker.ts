@@ -22,7 +22,11 @@ async function main(): Promise<void> {
   const model = buildNet(init.spec, 0);
   const best = await createBestEvaluatorWithReason(game, model, { prefer: init.inference ?? 'auto' });
   const evaluator = best.evaluator;
-  const send = (m: WorkerReply): void => port.postMessage(m);
+  // After a halt nothing more is said: the games under way fail on the disposed evaluator, unheard.
+  let halted = false;
+  const send = (m: WorkerReply): void => {
+    if (!halted) port.postMessage(m);
+  };
   let queue = Promise.resolve();
   // Pause is handled at once (a 'play' may be running): games wait before their next search.
   let resume: Promise<void> | null = null;
@@ -38,6 +42,14 @@ async function main(): Promise<void> {
   port.on('message', (m: WorkerRequest) => {
     if (m.type === 'pause') {
       setPaused(m.paused);
+      return;
+    }
+    if (m.type === 'halt') {
+      halted = true;
+      // dispose() waits for the inference runs in flight, then frees the session; new runs fail.
+      void Promise.resolve(evaluator.dispose())
+        .catch(() => undefined)
+        .then(() => port.postMessage({ type: 'halted' } satisfies WorkerReply));
       return;
     }
     if (m.type === 'close') setPaused(false); // let a paused 'play' finish so the close behind it runs
