@@ -66,6 +66,7 @@ export interface AZConfig {
    * `simulations` search with probability `fullSearchFraction` and becomes a training position; the
    * other moves get this many simulations, without root noise, and are played but not recorded. More
    * games (value targets) for the same compute, with sharper policy targets where they are recorded.
+   * A config file or flags that change `simulations` without it scale it in proportion.
    */
   fastSimulations: number;
   /** Share of moves searched in full when fastSimulations > 0 (0 < f <= 1). */
@@ -200,9 +201,17 @@ export const GAME_DEFAULTS: Record<string, GameDefaults> = {
     dirichletAlpha: 1.0, temperatureMoves: 9, concurrentGames: 32, evalGames: 20, samplesPerPosition: 6, minBufferPositions: 128,
     lrSchedule: [{ step: 0, lr: 0.05 }, { step: 3_000, lr: 0.02 }, { step: 6_000, lr: 0.005 }], resign: false, strengthGames: 20,
   },
+  // Connect Four and Go: the recipe of the runs that shipped models/connect4 and met the Go 7x7 target
+  // (bench/results/alphazero-connect4.md, alphazero-go-7x7.md): continual updating, playout-cap
+  // randomisation (a quarter of the moves searched fully and recorded, the rest fast and unrecorded),
+  // 16 samples per recorded position from a short window.
   connect4: {
-    blocks: 4, filters: 48, gamesPerGeneration: 64, simulations: 100, bufferPositions: 120_000, batchSize: 256, dirichletAlpha: 1.0,
-    temperatureMoves: 10, concurrentGames: 32, evalGames: 20, evalSimulations: 100, strengthGames: 10, samplesPerPosition: 4,
+    mode: 'alphazero', blocks: 4, filters: 48, gamesPerGeneration: 128, simulations: 200, fastSimulations: 40, fullSearchFraction: 0.25,
+    bufferPositions: 30_000, batchSize: 256, dirichletAlpha: 1.0, temperatureMoves: 10, concurrentGames: 32, samplesPerPosition: 16,
+    // Resignation resigned 60% of early games at move 13 (run 3's first try): off.
+    resign: false,
+    lrSchedule: [{ step: 0, lr: 0.02 }, { step: 3_000, lr: 0.01 }, { step: 6_000, lr: 0.005 }, { step: 7_000, lr: 0.002 }],
+    evalGames: 20, evalSimulations: 100, strengthGames: 10, baselineRollouts: 1000,
   },
   othello: {
     gameParams: { size: 6 }, blocks: 4, filters: 48, gamesPerGeneration: 64, simulations: 100, bufferPositions: 100_000, batchSize: 256,
@@ -213,8 +222,9 @@ export const GAME_DEFAULTS: Record<string, GameDefaults> = {
     dirichletAlpha: 0.15, temperatureMoves: 12, concurrentGames: 32,
   },
   go: {
-    gameParams: { size: 9 }, blocks: 6, filters: 64, gamesPerGeneration: 32, simulations: 160, bufferPositions: 60_000, batchSize: 256,
-    dirichletAlpha: 0.12, temperatureMoves: 16, concurrentGames: 32, baselineRollouts: 400, gnugoGames: 4,
+    mode: 'alphazero', gameParams: { size: 9 }, blocks: 4, filters: 48, gamesPerGeneration: 64, simulations: 200, fastSimulations: 40,
+    fullSearchFraction: 0.25, bufferPositions: 30_000, batchSize: 256, samplesPerPosition: 16, dirichletAlpha: 0.15, temperatureMoves: 12,
+    concurrentGames: 32, evalGames: 10, strengthGames: 10, baselineRollouts: 400, gnugoGames: 2,
   },
 };
 
@@ -273,6 +283,11 @@ export function mergeConfig(base: AZConfig, overrides: Record<string, unknown>, 
     if (v === undefined) continue;
     if (!(k in FIELD_TYPES)) throw new UserError(`${source}: unknown setting '${k}'; known settings: ${CONFIG_FIELDS.join(', ')}`);
     (out as unknown as Record<string, unknown>)[k] = v;
+  }
+  // Playout cap: a layer that sets simulations but not fastSimulations keeps the fast searches'
+  // share of the full ones (200/40 with --set simulations=800 becomes 800/160; 8 becomes 8/2).
+  if (overrides.simulations !== undefined && overrides.fastSimulations === undefined && base.fastSimulations > 0 && base.simulations > 0) {
+    out.fastSimulations = Math.max(1, Math.round((out.simulations * base.fastSimulations) / base.simulations));
   }
   validateConfig(out, source);
   return out;

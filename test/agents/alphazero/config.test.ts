@@ -28,6 +28,20 @@ describe('selfplay config', () => {
     expect(c.mode).toBe('alphazero');
   });
 
+  it('scales the playout cap with simulations unless fastSimulations is given too', () => {
+    const c4 = defaultConfig('connect4');
+    expect(c4.fastSimulations).toBeGreaterThan(0);
+    expect(c4.fastSimulations).toBeLessThan(c4.simulations);
+    const ratio = c4.fastSimulations / c4.simulations;
+    expect(mergeConfig(c4, { simulations: 800 }, 'x').fastSimulations).toBe(Math.round(800 * ratio));
+    expect(mergeConfig(c4, { simulations: 3 }, 'x').fastSimulations).toBe(1);
+    expect(mergeConfig(c4, { simulations: 800, fastSimulations: 10 }, 'x').fastSimulations).toBe(10);
+    expect(mergeConfig(c4, { simulations: 800, fastSimulations: 0 }, 'x').fastSimulations).toBe(0);
+    expect(() => mergeConfig(c4, { fastSimulations: c4.simulations + 1 }, 'x')).toThrow(/fastSimulations.*at most simulations/);
+    // Without a playout cap in the base, setting simulations leaves it off.
+    expect(mergeConfig(defaultConfig('tictactoe'), { simulations: 100 }, 'x').fastSimulations).toBe(0);
+  });
+
   it('rejects bad settings with a message naming the field', () => {
     const base = defaultConfig('tictactoe');
     expect(() => mergeConfig(base, { simulations: 0 }, 'x')).toThrow(/simulations/);
