@@ -41,6 +41,12 @@ export interface MeasureOptions {
   uct: number;
   /** First-play urgency of the net's search (default 0). */
   fpu?: Fpu;
+  /** Leaves per net call in one search, under virtual loss (default 8; 1 = strictly sequential). */
+  mctsBatchSize?: number;
+  /** PUCT exploration constant of the net's search (default 1.5, as in self-play). */
+  cPuct?: number;
+  /** Seed of the match against UCT (default 4242); other seeds give other games. */
+  seed?: number;
   log?: (line: string) => void;
 }
 
@@ -53,7 +59,7 @@ export async function measureConnect4(modelArg: string, o: MeasureOptions): Prom
   const best = await createBestEvaluatorWithReason(game, net.model);
   const ev = batched(best.evaluator);
   const inference = best.fallbackReason === undefined ? 'onnxruntime' : `tfjs (${best.fallbackReason})`;
-  const agent = netAgent(game, ev, { simulations: o.visits, cPuct: 1.5, mctsBatchSize: 8, virtualLoss: 3, temperatureMoves: 0, ...(o.fpu !== undefined ? { fpu: o.fpu } : {}) });
+  const agent = netAgent(game, ev, { simulations: o.visits, cPuct: o.cPuct ?? 1.5, mctsBatchSize: o.mctsBatchSize ?? 8, virtualLoss: 3, temperatureMoves: 0, ...(o.fpu !== undefined ? { fpu: o.fpu } : {}) });
   log(`net ${dir}, ${o.visits} simulations per move, inference ${inference}`);
 
   const positionSet = async (file: string): Promise<SetResult | null> => {
@@ -90,10 +96,21 @@ export async function measureConnect4(modelArg: string, o: MeasureOptions): Prom
     }
   }
   const t1 = performance.now();
-  const match = await playMatch(game, agent, uctAgent(game, o.uct), o.games, 4242, 8);
+  const match = await playMatch(game, agent, uctAgent(game, o.uct), o.games, o.seed ?? 4242, 8);
   const matchSeconds = (performance.now() - t1) / 1000;
-  log(`vs UCT ${o.uct}: +${match.wins} =${match.draws} -${match.losses} (score ${(100 * match.score).toFixed(1)}%, 95% CI ${(100 * match.low).toFixed(1)}-${(100 * match.high).toFixed(1)}%)`);
+  log(`vs UCT ${o.uct}: +${match.wins} =${match.draws} -${match.losses} (score ${(100 * match.score).toFixed(1)}%, 95% CI ${(100 * match.low).toFixed(1)}-${(100 * match.high).toFixed(1)}%); ${byColour(match)}`);
   if ('dispose' in best.evaluator && typeof best.evaluator.dispose === 'function') await (best.evaluator.dispose as () => Promise<void>)();
   net.model.dispose();
   return { dir, inference, sets, match, matchSeconds };
+}
+
+/** Wins, draws and losses of the net (A) as first and as second player. */
+export function byColour(m: MatchResult): string {
+  const part = (p: 0 | 1): string => {
+    const g = m.games.filter((x) => x.aPlayer === p);
+    const w = g.filter((x) => x.aReturn > 0).length;
+    const l = g.filter((x) => x.aReturn < 0).length;
+    return `+${w} =${g.length - w - l} -${l}`;
+  };
+  return `first ${part(0)}, second ${part(1)}`;
 }

@@ -16,11 +16,11 @@ import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { cpus } from 'node:os';
 import { initBackend } from '../src/nets/backend.ts';
-import { measureConnect4, root } from './connect4-measure.ts';
+import { byColour, measureConnect4, root } from './connect4-measure.ts';
 
 const args = new Map<string, string>();
 const argv = process.argv.slice(2);
-const known = ['model', 'visits', 'positions', 'games', 'uct', 'out', 'curve', 'every', 'from', 'fpu'];
+const known = ['model', 'visits', 'positions', 'games', 'uct', 'out', 'curve', 'every', 'from', 'fpu', 'batch', 'cpuct', 'seed'];
 for (let i = 0; i < argv.length; i += 2) {
   const k = argv[i]!;
   const v = argv[i + 1];
@@ -36,6 +36,16 @@ const uct = Number(args.get('uct') ?? 1000);
 const fpuArg = args.get('fpu');
 const fpu = fpuArg === undefined ? undefined : fpuArg.startsWith('r') ? { reduction: Number(fpuArg.slice(1)) } : Number(fpuArg);
 if (fpu !== undefined && !Number.isFinite(typeof fpu === 'number' ? fpu : fpu.reduction)) throw new Error(`--fpu: expected a number or r<reduction> (e.g. r0.4), got '${fpuArg}'`);
+// The net's search: --batch leaves per net call (default 8; 1 = sequential), --cpuct (default 1.5);
+// --seed the match's seed (default 4242: keep it for reported figures, tune on others).
+const num = (k: string): number | undefined => {
+  const v = args.get(k);
+  if (v === undefined) return undefined;
+  const n = Number(v);
+  if (!Number.isFinite(n) || n <= 0) throw new Error(`--${k}: expected a positive number, got '${v}'`);
+  return n;
+};
+const search = { mctsBatchSize: num('batch'), cPuct: num('cpuct'), seed: num('seed') };
 await initBackend({ quiet: true });
 const pct = (a: number, n: number): string => `${((100 * a) / Math.max(1, n)).toFixed(1)}%`;
 
@@ -60,7 +70,7 @@ if (curve !== undefined) {
   }
   const rows: string[] = [];
   for (const g of picked) {
-    const r = await measureConnect4(join(models, `gen-${String(g).padStart(6, '0')}`), { visits, positions, games, uct, fpu, log: () => {} });
+    const r = await measureConnect4(join(models, `gen-${String(g).padStart(6, '0')}`), { visits, positions, games, uct, fpu, ...search, log: () => {} });
     const [l3, l2] = r.sets;
     rows.push(`| ${g} | ${ends.get(g)?.toFixed(0) ?? '?'} | ${l3 ? pct(l3.optimal, l3.n) : '-'} | ${l2 ? pct(l2.optimal, l2.n) : '-'} | ${pct(r.match.wins, games)} (+${r.match.wins} =${r.match.draws} -${r.match.losses}) |`);
     console.log(rows.at(-1));
@@ -78,13 +88,13 @@ if (curve !== undefined) {
 } else {
   const modelArg = args.get('model') ?? join(root, 'models', 'connect4');
   const out = args.get('out') ?? join(root, 'bench', 'results', 'connect4-strength.md');
-  const r = await measureConnect4(modelArg, { visits, positions, games, uct, fpu });
+  const r = await measureConnect4(modelArg, { visits, positions, games, uct, fpu, ...search });
   const meta = readFileSync(join(r.dir, 'model.json'), 'utf8').length;
   const m = r.match;
   const lines = [
     '# Connect Four net strength (bench/connect4-strength.ts)',
     '',
-    `Net: \`${relative(root, modelArg) || modelArg}\` (model.json ${meta} bytes). ${visits} PUCT simulations per move, argmax; inference ${r.inference}.`,
+    `Net: \`${relative(root, modelArg) || modelArg}\` (model.json ${meta} bytes). ${visits} PUCT simulations per move (c_puct ${search.cPuct ?? 1.5}, ${search.mctsBatchSize ?? 8} leaves per net call), argmax; inference ${r.inference}. Match seed ${search.seed ?? 4242}.`,
     `Measured ${new Date().toISOString()} on ${cpus().length} cores (${cpus()[0]?.model.trim() ?? 'cpu'}), Node ${process.version}.`,
     '',
     '| test | measured | target | met |',
@@ -94,6 +104,8 @@ if (curve !== undefined) {
       return `| ${s.file}: solver-optimal column (${s.n} positions, ${s.seconds.toFixed(0)} s) | ${pct(s.optimal, s.n)} | ${target}% | ${(100 * s.optimal) / s.n >= target ? 'yes' : 'no'} |`;
     }),
     `| wins against pure UCT, ${uct} rollouts/move (${games} games, colours alternate, ${r.matchSeconds.toFixed(0)} s) | ${pct(m.wins, games)} (+${m.wins} =${m.draws} -${m.losses}) | 90% | ${m.wins / games >= 0.9 ? 'yes' : 'no'} |`,
+    '',
+    `Against UCT by the net's colour: ${byColour(m)}.`,
     '',
   ];
   writeFileSync(out, lines.join('\n'));
