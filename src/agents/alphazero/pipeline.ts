@@ -346,7 +346,7 @@ export class Pipeline {
       p0Wins: p0, p1Wins: p1, draws: games.length - p0 - p1,
     });
     if (c.saveGames) this.saveGames(g, games);
-    this.updateResign(games);
+    this.updateResign(games, g);
     if (this.overlapActive()) {
       // The next generation's games play with the self-play net as it is now, during this training.
       // The checkpoint keeps these weights, so a resumed run replays exactly those games.
@@ -478,8 +478,12 @@ export class Pipeline {
     await saveCheckpoint(this.runDir, { format: 'tengen-az-checkpoint-1', ...this.state, rng: this.rng.getState(), elo: this.elo.toJSON(), config: c }, this.spec, this.current, this.best, await this.trainer.getState(), this.buffer, this.pendingBlob);
   }
 
-  private updateResign(games: PlayedGame[]): void {
+  private updateResign(games: PlayedGame[], g: number): void {
     const c = this.config;
+    // Games played by the untrained first net (generation 1, and 2 with overlapped self-play, from
+    // random weights) say nothing about the values of a trained one: a threshold calibrated on them
+    // made a 9x9 run resign 55 of its 64 second-generation games by move 10.
+    if (!c.initModel && g <= (this.overlapActive() ? 2 : 1)) return;
     const fresh: ResignRecord[] = games.filter((x) => x.resignDisabled && !x.resigned).map((x) => ({ minValue: x.minValue, returns: x.returns }));
     // With resignation off altogether every game counts; else only the check fraction.
     this.state.resignRecords = [...this.state.resignRecords, ...fresh].slice(-RESIGN_WINDOW);

@@ -78,6 +78,19 @@ describe('AlphaZero pipeline (tiny tic-tac-toe)', () => {
     fresh.dispose();
   });
 
+  it('calibrates resignation only on games of a trained net, not on the random first net', async () => {
+    await initBackend({ backend: 'cpu', quiet: true });
+    // Every game is a check game (resignation off), so every game past the first generation is a record.
+    const p = await Pipeline.create({ runDir: tmp(), config: tinyConfig({ mode: 'alphazero', evalGames: 0, strengthGames: 0, resign: true, resignCheckFraction: 1, resignMinGames: 1 }) });
+    await p.generation();
+    expect(p.state.resignRecords).toHaveLength(0);
+    expect(p.state.resignThreshold).toBeNull();
+    await p.generation();
+    expect(p.state.resignRecords).toHaveLength(p.config.gamesPerGeneration);
+    await p.close();
+    p.dispose();
+  });
+
   it('holds tf.memory().numTensors flat across generations', async () => {
     await initBackend({ backend: 'cpu', quiet: true });
     const p = await Pipeline.create({ runDir: tmp(), config: tinyConfig({ generations: 4, mode: 'alphazero' }) });
