@@ -237,25 +237,40 @@ export class WorkerRunner implements SelfPlayRunner {
     return { games, stats };
   }
 
-  async halt(): Promise<void> {
+  halt(): Promise<void> {
+    return this.endAll({ type: 'halt' }, 'halted', 3000);
+  }
+
+  /** Ask every worker to finish and wait for them to exit (terminate after 5 s). */
+  close(): Promise<void> {
+    return this.endAll({ type: 'close' }, null, 5000);
+  }
+
+  /**
+   * Post `req` to every worker, wait until each answers `reply` (or, with null, exits) or `ms` pass,
+   * then terminate them all. With a `reply` the 'play' under way is abandoned: its handlers go, so
+   * its promise neither resolves nor rejects; without one a queued 'play' still reports to its own.
+   */
+  private async endAll(req: WorkerRequest, reply: WorkerReply['type'] | null, ms: number): Promise<void> {
     await Promise.all(
       this.slots.map(
         (s) =>
           new Promise<void>((resolve) => {
-            // The 'play' under way is abandoned: its handlers go, so its promise neither resolves nor rejects.
             const done = (): void => {
               clearTimeout(timer);
-              s.onReply = null;
+              if (reply) s.onReply = null;
               s.onExit = null;
               resolve();
             };
-            const timer = setTimeout(done, 3000);
-            s.onReply = (m) => {
-              if (m.type === 'halted') done();
-            };
+            const timer = setTimeout(done, ms);
+            if (reply) {
+              s.onReply = (m) => {
+                if (m.type === reply) done();
+              };
+            }
             s.onExit = done;
             try {
-              s.worker.postMessage({ type: 'halt' } satisfies WorkerRequest);
+              s.worker.postMessage(req);
             } catch {
               done();
             }
@@ -263,29 +278,6 @@ export class WorkerRunner implements SelfPlayRunner {
       ),
     );
     await Promise.all(this.slots.map((s) => s.worker.terminate().catch(() => undefined)));
-    this.slots.length = 0;
-  }
-
-  /** Ask every worker to finish and wait for them to exit (terminate after 5 s). */
-  async close(): Promise<void> {
-    await Promise.all(
-      this.slots.map(
-        (s) =>
-          new Promise<void>((resolve) => {
-            const timer = setTimeout(() => void s.worker.terminate().then(() => resolve()), 5000);
-            s.onExit = () => {
-              clearTimeout(timer);
-              resolve();
-            };
-            try {
-              s.worker.postMessage({ type: 'close' } satisfies WorkerRequest);
-            } catch {
-              clearTimeout(timer);
-              resolve();
-            }
-          }),
-      ),
-    );
     this.slots.length = 0;
   }
 }
