@@ -22,7 +22,7 @@ import type { tf } from '../nets/backend.ts';
 import { createBestEvaluatorWithReason } from '../nets/best-evaluator.ts';
 import { OnnxEvaluator } from '../nets/onnx-evaluator.ts';
 import { makeGame } from '../agents/alphazero/games.ts';
-import { buildNet, setWeightBlob, type WeightBlob } from '../agents/alphazero/net.ts';
+import { buildNet, describeSpec, setWeightBlob, type WeightBlob } from '../agents/alphazero/net.ts';
 import { InThreadRunner, WorkerRunner, type SelfPlayRunner } from '../agents/alphazero/runner.ts';
 import { batched, netAgent, playMatchGames, type AgentFactory } from '../agents/alphazero/agents.ts';
 import type { Evaluator } from '../env/games/game.ts';
@@ -153,7 +153,7 @@ export class ClusterWorker {
       if (best.evaluator instanceof OnnxEvaluator) onnx = best.evaluator;
       runner = new InThreadRunner(game, best.evaluator, best.fallbackReason === undefined ? 'onnxruntime' : `tfjs (${best.fallbackReason})`);
     }
-    this.log(`ready for ${job.game} (${job.spec.arch} ${job.spec.blocks}x${job.spec.filters}); inference ${runner.inference}`);
+    this.log(`ready for ${job.game} (${describeSpec(job.spec)}); inference ${runner.inference}`);
     slot = { key, runner, model, onnx, hash: null, busy: true };
     this.slots.push(slot);
     return slot;

@@ -107,7 +107,7 @@ export async function runSelfplay(f: SelfplayFlags): Promise<void> {
   const offCluster = cluster ? await cluster.attachEvents(events) : null;
   const c = pipeline.config;
   const header =
-    `tengen selfplay: ${c.game}${Object.keys(c.gameParams).length ? ' ' + JSON.stringify(c.gameParams) : ''}, mode ${c.mode}, ${c.arch} ${c.blocks}x${c.filters}, ` +
+    `tengen selfplay: ${c.game}${Object.keys(c.gameParams).length ? ' ' + JSON.stringify(c.gameParams) : ''}, mode ${c.mode}, ${c.arch} ${c.blocks}x${c.filters}${c.arch === 'resnet' ? ` ${c.policyHead}-head` : ''}, ` +
     `${c.simulations} simulations, ${c.gamesPerGeneration} games/generation, workers ${c.workers}, seed ${c.seed}, backend ${backend}\n` +
     `run directory ${runDir}${f.resume ? ` (resumed at generation ${pipeline.state.generation})` : ''}` +
     (cluster ? `\nself-play on the cluster at ${cluster.url}: start workers with tengen worker --cluster <redis-url>` : '');

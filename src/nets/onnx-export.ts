@@ -11,7 +11,7 @@
  * so the residual net exports as Conv / Relu / Add / Transpose / Flatten / Gemm / Tanh only.
  *
  * Supported layers: InputLayer, Conv2D, DepthwiseConv2D, BatchNormalization, Activation (relu, tanh,
- * sigmoid, softmax, linear), ReLU, Add, Flatten, Dense, Concatenate, PositionBias. Anything else throws
+ * sigmoid, softmax, linear), ReLU, Add, Flatten, GlobalAveragePooling2D, Dense, Concatenate, PositionBias. Anything else throws
  * naming the layer.
  */
 import { tf } from './backend.ts';
@@ -223,6 +223,13 @@ export function toOnnxBytes(model: tf.LayersModel): Uint8Array {
         set({ name: g.node('Flatten', [src], layer.name, [int('axis', 1)]), rank: 2, nchw: false });
         break;
       }
+      case 'GlobalAveragePooling2D': {
+        if (cfg['dataFormat'] === 'channelsFirst') throw new Error(`exportOnnx: layer '${layer.name}' is channelsFirst; only channelsLast models are supported`);
+        if (!x.nchw || x.rank !== 4) throw new Error(`exportOnnx: GlobalAveragePooling2D '${layer.name}' needs a rank-4 image input`);
+        const pooled = g.node('GlobalAveragePool', [x.name], layer.name); // [N, C, 1, 1]
+        set({ name: g.node('Flatten', [pooled], layer.name, [int('axis', 1)]), rank: 2, nchw: false });
+        break;
+      }
       case 'Dense': {
         if (x.rank !== 2) throw new Error(`exportOnnx: Dense '${layer.name}' on a rank-${x.rank} input is not supported (flatten first)`);
         const k = w.get('kernel')!;
@@ -244,7 +251,7 @@ export function toOnnxBytes(model: tf.LayersModel): Uint8Array {
       default:
         throw new Error(
           `exportOnnx: layer '${layer.name}' of type ${cls} is not supported ` +
-            '(InputLayer, Conv2D, DepthwiseConv2D, BatchNormalization, Activation, ReLU, Add, Concatenate, Flatten, Dense, PositionBias)',
+            '(InputLayer, Conv2D, DepthwiseConv2D, BatchNormalization, Activation, ReLU, Add, Concatenate, Flatten, GlobalAveragePooling2D, Dense, PositionBias)',
         );
     }
     if (rankOut && values.get(outT[0]!.id)?.rank !== rankOut) throw new Error(`exportOnnx: internal rank mismatch at '${layer.name}'`);

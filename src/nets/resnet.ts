@@ -7,7 +7,16 @@
  *   stem   conv 3x3, F filters, no bias -> BN -> ReLU
  *   tower  (blocks - 1) residual blocks: conv 3x3 -> BN -> ReLU -> conv 3x3 -> BN -> + skip -> ReLU
  *   policy conv 1x1, 2 filters, no bias -> BN -> ReLU -> flatten -> dense numActions (logits)
+ *          or, with `policyHead: 'conv'`, after the same conv/BN/ReLU: a 1x1 conv (1 filter, bias) gives
+ *          one logit per board point, flattened in row-major order; when numActions is one more than
+ *          the points (a pass, last), its logit is a dense layer over the two planes' global average
  *   value  conv 1x1, 1 filter, no bias -> BN -> ReLU -> flatten -> dense 256 -> ReLU -> dense 1 -> tanh
+ *
+ * The dense head (the paper's) must learn the board's geometry in its dense layer: on 9x9 Go it did not
+ * within a 3-hour budget (bench/results/alphazero-go-9x9.md). The convolutional head shares one 1x1
+ * filter across points, so a point's logit depends on its own features from the start: for games
+ * whose actions are the board's points (Go, Othello, Gomoku, tic-tac-toe). Connect Four's columns
+ * are not points, so it keeps the dense head.
  *
  * Blocks count as in the paper: a "20-block" net is the stem plus 19 residual blocks, so
  * `blocks: 1` is the stem and the heads alone. Outputs follow src/nets/policy-value.ts: [policy
@@ -28,6 +37,12 @@ export interface ResNetConfig {
   inputShape: readonly [number, number, number];
   /** Size of the policy output (a Game's numActions). */
   numActions: number;
+  /**
+   * 'dense' (default, AlphaGo Zero's): flatten -> dense numActions. 'conv': a logit per point from a 1x1
+   * conv, plus a pass logit when numActions = rows*cols + 1; needs numActions to be rows*cols or
+   * rows*cols + 1, actions numbered row-major as the observation's cells.
+   */
+  policyHead?: 'dense' | 'conv';
   /** Hidden units of the value head's dense layer (paper: 256). */
   valueHidden?: number;
   /** L2 coefficient on conv and dense kernels (the paper's c = 1e-4); 0 or absent: none. */
@@ -52,6 +67,17 @@ export function checkResNetConfig(c: ResNetConfig): void {
   if (c.inputShape.length !== 3) throw new RangeError(`resnet: inputShape must be [rows, cols, planes], got [${c.inputShape.join(', ')}]`);
   c.inputShape.forEach((d, i) => checkInt(`inputShape[${i}]`, d, 1));
   if (c.valueHidden !== undefined) checkInt('valueHidden', c.valueHidden, 1);
+  if (c.policyHead !== undefined && c.policyHead !== 'dense' && c.policyHead !== 'conv') {
+    throw new RangeError(`resnet: policyHead must be 'dense' or 'conv', got ${JSON.stringify(c.policyHead)}`);
+  }
+  if (c.policyHead === 'conv') {
+    const points = c.inputShape[0] * c.inputShape[1];
+    if (c.numActions !== points && c.numActions !== points + 1) {
+      throw new RangeError(
+        `resnet: policyHead 'conv' needs one action per board point (${points}) or one more for a pass (${points + 1}), got numActions ${c.numActions}; use policyHead 'dense'`,
+      );
+    }
+  }
   if (c.l2 !== undefined && !(c.l2 >= 0 && Number.isFinite(c.l2))) throw new RangeError(`resnet: l2 must be a finite number >= 0, got ${c.l2}`);
 }
 
@@ -69,9 +95,9 @@ class LayerFactory {
     return this.c.l2 ? tf.regularizers.l2({ l2: this.c.l2 }) : undefined;
   }
 
-  conv(x: tf.SymbolicTensor, filters: number, kernel: number, name: string): tf.SymbolicTensor {
+  conv(x: tf.SymbolicTensor, filters: number, kernel: number, name: string, useBias = false): tf.SymbolicTensor {
     return tf.layers
-      .conv2d({ filters, kernelSize: kernel, padding: 'same', useBias: false, kernelInitializer: this.init(), kernelRegularizer: this.reg(), name })
+      .conv2d({ filters, kernelSize: kernel, padding: 'same', useBias, kernelInitializer: this.init(), kernelRegularizer: this.reg(), name })
       .apply(x) as tf.SymbolicTensor;
   }
 
@@ -107,9 +133,22 @@ export function buildResNet(config: ResNetConfig): tf.LayersModel {
     x = f.relu(y, `res${b}_relu2`);
   }
 
-  let p = f.relu(f.bn(f.conv(x, 2, 1, 'policy_conv'), 'policy_bn'), 'policy_relu');
-  p = tf.layers.flatten({ name: 'policy_flatten' }).apply(p) as tf.SymbolicTensor;
-  p = f.dense(p, config.numActions, 'linear', 'policy');
+  const planes = f.relu(f.bn(f.conv(x, 2, 1, 'policy_conv'), 'policy_bn'), 'policy_relu');
+  let p: tf.SymbolicTensor;
+  if (config.policyHead === 'conv') {
+    const points = config.inputShape[0] * config.inputShape[1];
+    const hasPass = config.numActions === points + 1;
+    const logits = f.conv(planes, 1, 1, 'policy_points', true);
+    p = tf.layers.flatten({ name: hasPass ? 'policy_points_flatten' : 'policy' }).apply(logits) as tf.SymbolicTensor;
+    if (hasPass) {
+      const pooled = tf.layers.globalAveragePooling2d({ name: 'policy_pool' }).apply(planes) as tf.SymbolicTensor;
+      const pass = f.dense(pooled, 1, 'linear', 'policy_pass');
+      p = tf.layers.concatenate({ axis: -1, name: 'policy' }).apply([p, pass]) as tf.SymbolicTensor;
+    }
+  } else {
+    p = tf.layers.flatten({ name: 'policy_flatten' }).apply(planes) as tf.SymbolicTensor;
+    p = f.dense(p, config.numActions, 'linear', 'policy');
+  }
 
   let v = f.relu(f.bn(f.conv(x, 1, 1, 'value_conv'), 'value_bn'), 'value_relu');
   v = tf.layers.flatten({ name: 'value_flatten' }).apply(v) as tf.SymbolicTensor;

@@ -54,6 +54,21 @@ describe('ONNX export', () => {
     model.dispose();
   });
 
+  for (const numActions of [26, 25]) {
+    it(`gives the same outputs as tfjs for the convolutional policy head (${numActions === 26 ? 'with' : 'without'} a pass logit)`, async () => {
+      const model = buildResNet({ blocks: 2, filters: 8, inputShape: [5, 5, 3], numActions, seed: 8, policyHead: 'conv' });
+      randomizeBatchNorm(model, 13);
+      const n = 4;
+      const obs = randomFloats(n * 5 * 5 * 3, 14);
+      const [pOrt, vOrt] = await ortOutputs(toOnnxBytes(model), ['policy', 'value'], obs, [n, 5, 5, 3]);
+      const [pTf, vTf] = tfOutputs(model, obs, n);
+      expect(pOrt!.length).toBe(n * numActions);
+      expect(maxAbsDiff(pOrt!, pTf!)).toBeLessThan(1e-4);
+      expect(maxAbsDiff(vOrt!, vTf!)).toBeLessThan(1e-4);
+      model.dispose();
+    });
+  }
+
   it('exports the Lee policy net (position bias, pass logit, softmax) with equal probabilities', async () => {
     const model = buildLeePolicyNet({ board: 5, planes: 6, filters: 8, layers: 4, pass: true, seed: 4 });
     const bias = model.getLayer('position_bias');

@@ -39,6 +39,12 @@ export interface AZConfig {
   blocks: number;
   /** Filters per convolution. */
   filters: number;
+  /**
+   * resnet policy head: 'dense' (AlphaGo Zero's: flatten -> dense) or 'conv' (a logit per board point
+   * from a 1x1 conv; Go's default: the dense head did not learn 9x9 in 3 hours). 'conv' needs a game
+   * whose actions are its points (plus pass): not Connect Four.
+   */
+  policyHead: 'dense' | 'conv';
 
   // --- self-play ---
   /** Self-play games per generation. */
@@ -149,6 +155,7 @@ export interface AZConfig {
 const BASE: Omit<AZConfig, 'game' | 'gameParams' | 'blocks' | 'filters' | 'gamesPerGeneration' | 'simulations' | 'bufferPositions' | 'batchSize' | 'dirichletAlpha'> = {
   seed: 1,
   arch: 'resnet',
+  policyHead: 'dense',
   mode: 'zero',
   generations: 0,
   minutes: 0,
@@ -222,7 +229,7 @@ export const GAME_DEFAULTS: Record<string, GameDefaults> = {
     dirichletAlpha: 0.15, temperatureMoves: 12, concurrentGames: 32,
   },
   go: {
-    mode: 'alphazero', gameParams: { size: 9 }, blocks: 4, filters: 48, gamesPerGeneration: 64, simulations: 200, fastSimulations: 40,
+    mode: 'alphazero', gameParams: { size: 9 }, blocks: 4, filters: 48, policyHead: 'conv', gamesPerGeneration: 64, simulations: 200, fastSimulations: 40,
     fullSearchFraction: 0.25, bufferPositions: 30_000, batchSize: 256, samplesPerPosition: 16, dirichletAlpha: 0.15, temperatureMoves: 12,
     concurrentGames: 32, evalGames: 10, strengthGames: 10, baselineRollouts: 400, gnugoGames: 2,
   },
@@ -240,7 +247,7 @@ export function defaultConfig(game: string): AZConfig {
 }
 
 const FIELD_TYPES: Record<keyof AZConfig, 'int' | 'number' | 'bool' | 'string' | 'object' | 'schedule'> = {
-  game: 'string', arch: 'string', gameParams: 'object', seed: 'int', mode: 'string', generations: 'int', minutes: 'number', workers: 'int',
+  game: 'string', arch: 'string', policyHead: 'string', gameParams: 'object', seed: 'int', mode: 'string', generations: 'int', minutes: 'number', workers: 'int',
   blocks: 'int', filters: 'int', gamesPerGeneration: 'int', concurrentGames: 'int', simulations: 'int', cPuct: 'number',
   dirichletAlpha: 'number', dirichletEpsilon: 'number', mctsBatchSize: 'int', virtualLoss: 'number', temperatureMoves: 'int',
   reuseTree: 'bool', fastSimulations: 'int', fullSearchFraction: 'number', overlapSelfPlay: 'bool', valueTargetQ: 'number', resign: 'bool', resignCheckFraction: 'number', resignMaxFalsePositive: 'number', resignMinGames: 'int',
@@ -311,6 +318,7 @@ export function validateConfig(c: AZConfig, source = 'config'): void {
   if (c.mode !== 'zero' && c.mode !== 'alphazero') bad('mode', c.mode, "'zero' or 'alphazero'");
   if (!['auto', 'onnxruntime', 'tfjs'].includes(c.inference)) bad('inference', c.inference, "'auto', 'onnxruntime' or 'tfjs'");
   if (c.arch !== 'resnet' && c.arch !== 'mlp') bad('arch', c.arch, "'resnet' or 'mlp'");
+  if (c.policyHead !== 'dense' && c.policyHead !== 'conv') bad('policyHead', c.policyHead, "'dense' or 'conv'");
   if (c.optimizer !== 'sgd' && c.optimizer !== 'adam') bad('optimizer', c.optimizer, "'sgd' or 'adam'");
   for (const k of ['blocks', 'filters', 'gamesPerGeneration', 'concurrentGames', 'simulations', 'mctsBatchSize', 'bufferPositions', 'batchSize'] as const) {
     if (c[k] < 1) bad(k, c[k], 'at least 1');

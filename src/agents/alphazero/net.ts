@@ -11,7 +11,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { tf } from '../../nets/backend.ts';
-import { buildResNet } from '../../nets/resnet.ts';
+import { buildResNet, checkResNetConfig, type ResNetConfig } from '../../nets/resnet.ts';
 import type { Game } from '../../env/games/game.ts';
 import { loadModel, MODEL_FILE, readMetadata, saveModel } from '../../nets/io.ts';
 import { policyValueShapes } from '../../nets/policy-value.ts';
@@ -27,16 +27,36 @@ export interface NetSpec {
   filters: number;
   inputShape: [number, number, number];
   numActions: number;
+  /** resnet: the policy head (src/nets/resnet.ts); absent in nets saved before it existed: 'dense'. */
+  policyHead?: PolicyHead;
 }
 
-export function netSpecFor(game: Game, arch: ArchName, blocks: number, filters: number): NetSpec {
-  return { arch, blocks, filters, inputShape: [...game.observationShape] as [number, number, number], numActions: game.numActions };
+export type PolicyHead = 'dense' | 'conv';
+
+export function netSpecFor(game: Game, arch: ArchName, blocks: number, filters: number, policyHead: PolicyHead = 'dense'): NetSpec {
+  const spec: NetSpec = { arch, blocks, filters, inputShape: [...game.observationShape] as [number, number, number], numActions: game.numActions };
+  if (arch === 'resnet') spec.policyHead = policyHead;
+  return spec;
+}
+
+/** A spec's policy head as a word for messages ('resnet 4x48 conv-head'). */
+export function describeSpec(s: NetSpec): string {
+  return `${s.arch} ${s.blocks}x${s.filters}${s.arch === 'resnet' ? ` ${s.policyHead ?? 'dense'}-head` : ''}`;
 }
 
 /** Build a fresh model; the same spec and seed give the same initial weights. */
 export function buildNet(spec: NetSpec, seed: number): tf.LayersModel {
   if (spec.arch === 'resnet') {
-    return buildResNet({ blocks: spec.blocks, filters: spec.filters, inputShape: spec.inputShape, numActions: spec.numActions, seed, valueHidden: Math.min(256, Math.max(32, spec.filters * 2)) });
+    const config: ResNetConfig = {
+      blocks: spec.blocks, filters: spec.filters, inputShape: spec.inputShape, numActions: spec.numActions, seed,
+      valueHidden: Math.min(256, Math.max(32, spec.filters * 2)), policyHead: spec.policyHead ?? 'dense',
+    };
+    try {
+      checkResNetConfig(config);
+    } catch (e) {
+      throw new UserError(`net: ${(e as Error).message}`);
+    }
+    return buildResNet(config);
   }
   if (spec.arch !== 'mlp') throw new Error(`unknown net arch '${String(spec.arch)}'; expected 'resnet' or 'mlp'`);
   let k = 0;

@@ -24,7 +24,7 @@ import { defaultConfig, evalSims, type AZConfig } from './config.ts';
 import { PipelineEvents } from './events.ts';
 import { ReplayBuffer } from './replay-buffer.ts';
 import { Trainer } from './trainer.ts';
-import { buildNet, findNetDir, getWeightBlob, loadNet, netSpecFor, saveNet, setWeightBlob, type NetSpec, type WeightBlob } from './net.ts';
+import { buildNet, describeSpec, findNetDir, getWeightBlob, loadNet, netSpecFor, saveNet, setWeightBlob, type NetSpec, type WeightBlob } from './net.ts';
 import { MODEL_FILE } from '../../nets/io.ts';
 import { gameTargets, type GameHooks, type PlayedGame, type SelfPlaySettings } from './selfplay.ts';
 import { InThreadRunner, WorkerRunner, type SelfPlayRunner, type WorkerStat } from './runner.ts';
@@ -99,10 +99,12 @@ export class Pipeline {
     this.backend = o.backend;
     this.runnerFactory = o.runnerFactory;
     this.game = game;
-    // A run saved before a setting existed resumes with that setting's default.
-    this.config = ckpt ? { ...defaultConfig(ckpt.state.config.game), ...ckpt.state.config, generations: o.config.generations, minutes: o.config.minutes, workers: o.config.workers, progressInterval: o.config.progressInterval } : o.config;
+    // A run saved before a setting existed resumes with that setting's default, except settings that
+    // shape the net, which resume as the net was built then (the policy head was always 'dense').
+    const netAsBuiltThen: Partial<AZConfig> = { policyHead: 'dense' };
+    this.config = ckpt ? { ...defaultConfig(ckpt.state.config.game), ...netAsBuiltThen, ...ckpt.state.config, generations: o.config.generations, minutes: o.config.minutes, workers: o.config.workers, progressInterval: o.config.progressInterval } : o.config;
     const c = this.config;
-    this.spec = netSpecFor(game, c.arch, c.blocks, c.filters);
+    this.spec = netSpecFor(game, c.arch, c.blocks, c.filters, c.policyHead);
     this.syms = c.augment ? game.symmetries?.() : undefined;
     this.current = ckpt ? ckpt.current.model : buildNet(this.spec, c.seed);
     this.best = ckpt ? ckpt.best.model : buildNet(this.spec, c.seed);
@@ -156,11 +158,10 @@ export class Pipeline {
     try {
       const s = loaded.spec;
       const want = this.spec;
-      const same = s.arch === want.arch && s.blocks === want.blocks && s.filters === want.filters &&
-        s.numActions === want.numActions && s.inputShape.join('x') === want.inputShape.join('x');
+      const same = describeSpec(s) === describeSpec(want) && s.numActions === want.numActions && s.inputShape.join('x') === want.inputShape.join('x');
       if (!same) {
-        throw new UserError(`initModel ${netDir}: its net is ${s.arch} ${s.blocks}x${s.filters} on ${s.inputShape.join('x')} with ${s.numActions} actions; ` +
-          `this run needs ${want.arch} ${want.blocks}x${want.filters} on ${want.inputShape.join('x')} with ${want.numActions} actions (set arch, blocks and filters to match)`);
+        throw new UserError(`initModel ${netDir}: its net is ${describeSpec(s)} on ${s.inputShape.join('x')} with ${s.numActions} actions; ` +
+          `this run needs ${describeSpec(want)} on ${want.inputShape.join('x')} with ${want.numActions} actions (set arch, blocks, filters and policyHead to match)`);
       }
       const blob = getWeightBlob(loaded.model);
       setWeightBlob(this.current, blob);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -13,6 +13,7 @@ import { makeGame } from '../../../src/agents/alphazero/games.ts';
 import { playSelfPlayGames, type SelfPlaySettings } from '../../../src/agents/alphazero/selfplay.ts';
 import { createBestEvaluatorWithReason } from '../../../src/nets/best-evaluator.ts';
 import { tinyConfig } from './tiny-config.ts';
+import type { AZConfig } from '../../../src/agents/alphazero/config.ts';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const repo = join(here, '..', '..', '..');
@@ -121,6 +122,38 @@ describe('AlphaZero pipeline (tiny tic-tac-toe)', () => {
     fresh.dispose();
     await expect(Pipeline.create({ runDir: tmp(), config: tinyConfig({ filters: 24, initModel: join(first, 'net') }) })).rejects.toThrow(/mlp 1x16.*needs mlp 1x24/);
     await expect(Pipeline.create({ runDir: tmp(), config: tinyConfig({ initModel: join(first, 'nowhere') }) })).rejects.toThrow(/no net found/);
+  });
+
+  it('a resnet with the convolutional policy head trains and resumes; a run saved before the head existed resumes with the dense head it was built with', async () => {
+    await initBackend({ backend: 'cpu', quiet: true });
+    const conv = tmp();
+    const cfg = (over: Partial<AZConfig>): AZConfig => tinyConfig({ arch: 'resnet', blocks: 1, filters: 8, mode: 'alphazero', evalGames: 0, strengthGames: 0, ...over });
+    const a = await Pipeline.create({ runDir: conv, config: cfg({ generations: 1, policyHead: 'conv' }) });
+    await a.run();
+    expect(a.spec.policyHead).toBe('conv');
+    a.dispose();
+    const a2 = await Pipeline.create({ runDir: conv, config: cfg({ generations: 2 }), resume: true });
+    expect(a2.config.policyHead).toBe('conv');
+    await a2.run();
+    expect(a2.state.generation).toBe(2);
+    a2.dispose();
+    await expect(Pipeline.create({ runDir: tmp(), config: cfg({ initModel: conv }) })).rejects.toThrow(/its net is resnet 1x8 conv-head .* needs resnet 1x8 dense-head/);
+
+    const legacy = tmp();
+    // Go, whose default head is now 'conv': the saved run's net has the dense head
+    const go = { game: 'go', gameParams: { size: 5 } };
+    const b = await Pipeline.create({ runDir: legacy, config: cfg({ ...go, generations: 1, policyHead: 'dense' }) });
+    await b.run();
+    b.dispose();
+    const statePath = join(legacy, 'checkpoint', 'state.json');
+    const st = JSON.parse(readFileSync(statePath, 'utf8')) as { config: Record<string, unknown> };
+    delete st.config['policyHead'];
+    writeFileSync(statePath, JSON.stringify(st));
+    const b2 = await Pipeline.create({ runDir: legacy, config: cfg({ ...go, generations: 2 }), resume: true });
+    expect(b2.spec.policyHead).toBe('dense');
+    await b2.run();
+    expect(b2.state.generation).toBe(2);
+    b2.dispose();
   });
 
   for (const overlap of [false, true]) {
