@@ -44,6 +44,8 @@ export interface RunState {
   rng: RngState;
   resignThreshold: number | null;
   resignRecords: ResignRecord[];
+  /** Overlapped self-play: whether selfPlayWeights had been trained when taken (absent before this field existed). */
+  selfPlayWeightsTrained?: boolean;
   elo: EloEntry[];
   config: AZConfig;
 }

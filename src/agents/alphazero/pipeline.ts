@@ -60,6 +60,8 @@ const RESIGN_WINDOW = 2000;
 interface SelfPlayJob {
   generation: number;
   result: Promise<SelfPlayResult>;
+  /** Whether the net these games play with has been trained (or came from initModel). */
+  trainedNet: boolean;
 }
 
 interface SelfPlayResult {
@@ -251,7 +253,7 @@ export class Pipeline {
    * Start generation g's self-play games. `blob`: the weights to play with (overlapped self-play);
    * null: the self-play model's weights now.
    */
-  private launchSelfPlay(runner: SelfPlayRunner, g: number, blob: WeightBlob | null): SelfPlayJob {
+  private launchSelfPlay(runner: SelfPlayRunner, g: number, blob: WeightBlob | null, trainedNet: boolean): SelfPlayJob {
     const c = this.config;
     const indices = Array.from({ length: c.gamesPerGeneration }, (_, k) => this.state.totalGames + k);
     const req = { generation: g, indices, settings: this.settings(), runSeed: c.seed, concurrency: c.concurrentGames, live: this.events.listenerCount('game:move') > 0 };
@@ -273,7 +275,12 @@ export class Pipeline {
     this.events.emit('selfplay:start', { generation: g, games: indices.length });
     // Awaited by the generation that needs the games; a run stopped before then drops them unobserved.
     result.catch(() => {});
-    return { generation: g, result };
+    return { generation: g, result, trainedNet };
+  }
+
+  /** Whether the self-play net as it is now has been trained (zero mode: a candidate was accepted). */
+  private selfPlayNetTrained(): boolean {
+    return this.config.initModel !== '' || (this.config.mode === 'zero' ? this.state.bestGeneration > 0 : this.trainer.step > 0);
   }
 
   private settings(): SelfPlaySettings {
@@ -329,7 +336,12 @@ export class Pipeline {
     const runner = await this.ensureRunner();
     let job = this.pending;
     this.pending = null;
-    if (!job || job.generation !== g) job = this.launchSelfPlay(runner, g, this.overlapActive() ? (this.pendingBlob ?? getWeightBlob(this.selfPlayModel())) : null);
+    if (!job || job.generation !== g) {
+      const saved = this.overlapActive() ? this.pendingBlob : null;
+      // Weights saved by a checkpoint from before this flag existed count as trained (as they were).
+      const trained = saved ? (this.state.selfPlayWeightsTrained ?? true) : this.selfPlayNetTrained();
+      job = this.launchSelfPlay(runner, g, this.overlapActive() ? (saved ?? getWeightBlob(this.selfPlayModel())) : null, trained);
+    }
     const { games, stats, seconds: spSecs } = await job.result;
     let positions = 0;
     for (const pg of games) {
@@ -347,15 +359,17 @@ export class Pipeline {
       p0Wins: p0, p1Wins: p1, draws: games.length - p0 - p1,
     });
     if (c.saveGames) this.saveGames(g, games);
-    this.updateResign(games, g);
+    this.updateResign(games, job.trainedNet);
     if (this.overlapActive()) {
       // The next generation's games play with the self-play net as it is now, during this training.
       // The checkpoint keeps these weights, so a resumed run replays exactly those games.
       this.pendingBlob = getWeightBlob(this.selfPlayModel());
+      this.state.selfPlayWeightsTrained = this.selfPlayNetTrained();
       const last = c.generations > 0 && g >= c.generations;
-      if (!last && !this.stopRequested) this.pending = this.launchSelfPlay(runner, g + 1, this.pendingBlob);
+      if (!last && !this.stopRequested) this.pending = this.launchSelfPlay(runner, g + 1, this.pendingBlob, this.state.selfPlayWeightsTrained);
     } else {
       this.pendingBlob = null;
+      delete this.state.selfPlayWeightsTrained;
     }
 
     // --- training ---
@@ -479,12 +493,13 @@ export class Pipeline {
     await saveCheckpoint(this.runDir, { format: 'tengen-az-checkpoint-1', ...this.state, rng: this.rng.getState(), elo: this.elo.toJSON(), config: c }, this.spec, this.current, this.best, await this.trainer.getState(), this.buffer, this.pendingBlob);
   }
 
-  private updateResign(games: PlayedGame[], g: number): void {
+  private updateResign(games: PlayedGame[], trainedNet: boolean): void {
     const c = this.config;
-    // Games played by the untrained first net (generation 1, and 2 with overlapped self-play, from
-    // random weights) say nothing about the values of a trained one: a threshold calibrated on them
-    // made a 9x9 run resign 55 of its 64 second-generation games by move 10.
-    if (!c.initModel && g <= (this.overlapActive() ? 2 : 1)) return;
+    // Games played by an untrained net (random weights: generation 1, 2 with overlapped self-play,
+    // later ones while the buffer is below minBufferPositions or no candidate was accepted) say
+    // nothing about the values of a trained one: a threshold calibrated on them made a 9x9 run
+    // resign 55 of its 64 second-generation games by move 10.
+    if (!trainedNet) return;
     const fresh: ResignRecord[] = games.filter((x) => x.resignDisabled && !x.resigned).map((x) => ({ minValue: x.minValue, returns: x.returns }));
     // With resignation off altogether every game counts; else only the check fraction.
     this.state.resignRecords = [...this.state.resignRecords, ...fresh].slice(-RESIGN_WINDOW);

@@ -92,6 +92,22 @@ describe('AlphaZero pipeline (tiny tic-tac-toe)', () => {
     p.dispose();
   });
 
+  it('calibrates resignation on no games of a net that has not trained yet (buffer below minBufferPositions)', async () => {
+    await initBackend({ backend: 'cpu', quiet: true });
+    // 8 tic-tac-toe games hold 40-72 positions: generation 1 does not reach 80 and trains nothing,
+    // so generation 2 plays with the random net again; generation 2 reaches 80 and trains.
+    const p = await Pipeline.create({ runDir: tmp(), config: tinyConfig({ mode: 'alphazero', evalGames: 0, strengthGames: 0, resign: true, resignCheckFraction: 1, resignMinGames: 1, minBufferPositions: 80 }) });
+    await p.generation();
+    expect(p.state.trainStep).toBe(0);
+    await p.generation();
+    expect(p.state.trainStep).toBeGreaterThan(0);
+    expect(p.state.resignRecords).toHaveLength(0);
+    await p.generation();
+    expect(p.state.resignRecords).toHaveLength(p.config.gamesPerGeneration);
+    await p.close();
+    p.dispose();
+  });
+
   it('holds tf.memory().numTensors flat across generations', async () => {
     await initBackend({ backend: 'cpu', quiet: true });
     const p = await Pipeline.create({ runDir: tmp(), config: tinyConfig({ generations: 4, mode: 'alphazero' }) });
