@@ -23,7 +23,15 @@ interface Flags {
   backend?: string;
 }
 
-export async function runArena(f: Flags, out: (s: string) => void = (s) => process.stdout.write(s)): Promise<void> {
+/**
+ * Play the match and print the result to `out`; `progress` gets a line as each game ends (stderr by
+ * default), so a long match shows it is moving.
+ */
+export async function runArena(
+  f: Flags,
+  out: (s: string) => void = (s) => process.stdout.write(s),
+  progress: (s: string) => void = (s) => process.stderr.write(s),
+): Promise<void> {
   let params: Record<string, unknown> = {};
   if (f.params) {
     try {
@@ -43,7 +51,8 @@ export async function runArena(f: Flags, out: (s: string) => void = (s) => proce
   const b = await parseAgent(f.b, game, o);
   try {
     const t0 = performance.now();
-    const r = await playMatch(game, a.factory, b.factory, games, seed, 8);
+    const r = await playMatch(game, a.factory, b.factory, games, seed, 8, (done, total) =>
+      progress(`arena: ${done}/${total} games done, ${((performance.now() - t0) / 1000).toFixed(0)} s\n`));
     const secs = (performance.now() - t0) / 1000;
     const elo = eloDiff(r.score, games);
     out(`${game.name}: ${a.name} vs ${b.name}, ${games} games (colours alternate), ${secs.toFixed(1)} s\n`);

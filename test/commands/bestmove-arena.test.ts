@@ -42,10 +42,15 @@ describe('tengen bestmove', () => {
 describe('tengen arena', () => {
   it('reports W/D/L with a confidence interval', async () => {
     const out: string[] = [];
-    await runArena({ a: 'solver', b: 'random', game: 'tictactoe', games: '10' }, (s) => out.push(s));
+    const progress: string[] = [];
+    await runArena({ a: 'solver', b: 'random', game: 'tictactoe', games: '10' }, (s) => out.push(s), (s) => progress.push(s));
     const text = out.join('');
     expect(text).toMatch(/losses 0;/);
     expect(text).toMatch(/95% CI/);
+    // a line per finished game, on the progress stream, not in the result
+    expect(progress).toHaveLength(10);
+    expect(progress[9]).toMatch(/^arena: 10\/10 games done, \d+ s\n$/);
+    expect(text).not.toMatch(/games done/);
   });
 
   const engine = (genmove: string): string => `gtp:${process.execPath} ${fileURLToPath(new URL('../fixtures/go/pass-engine.mjs', import.meta.url))} 0 ${genmove}`;
