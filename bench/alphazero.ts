@@ -29,7 +29,7 @@ import { Pipeline } from '../src/agents/alphazero/pipeline.ts';
 import { PipelineEvents, attachMetricsLog, attachProgressPrinter } from '../src/agents/alphazero/events.ts';
 import { batched, netAgent, playMatch, solverAgent } from '../src/agents/alphazero/agents.ts';
 import { tictactoeRawOptimalRate } from '../src/agents/alphazero/strength.ts';
-import { saveNet } from '../src/agents/alphazero/net.ts';
+import { describeSpec, saveNet } from '../src/agents/alphazero/net.ts';
 
 function args(): Map<string, string[]> {
   const m = new Map<string, string[]>();
@@ -94,7 +94,7 @@ process.once('SIGINT', onStopSignal);
 process.once('SIGTERM', onStopSignal);
 const t0 = performance.now();
 let reached: Row | null = null;
-console.log(`bench alphazero: ${game}, ${cfg.mode}, ${cfg.arch} ${cfg.blocks}x${cfg.filters}${cfg.arch === 'resnet' ? ` ${cfg.policyHead}-head` : ''}, ${cfg.simulations} sims, ${cfg.gamesPerGeneration} games/gen, workers ${cfg.workers}, backend ${backend}, ${cpus().length} cores, limit ${minutes} min, run dir ${outDir}`);
+console.log(`bench alphazero: ${game}, ${cfg.mode}, ${describeSpec(cfg)}, ${cfg.simulations} sims, ${cfg.gamesPerGeneration} games/gen, workers ${cfg.workers}, backend ${backend}, ${cpus().length} cores, limit ${minutes} min, run dir ${outDir}`);
 try {
   for (;;) {
     const mins = (performance.now() - t0) / 60000;
@@ -140,7 +140,7 @@ const lines = [
   `Measured ${new Date().toISOString()} on ${cpus().length} CPU cores (${cpus()[0]?.model ?? '?'}), tensor backend ${backend}.`,
   'The machine was shared with other jobs while this ran; times are wall-clock and only indicative.',
   '',
-  `Settings: mode ${cfg.mode}, net ${cfg.arch} ${cfg.blocks}x${cfg.filters}${cfg.arch === 'resnet' ? ` (${cfg.policyHead} policy head)` : ''}, ${cfg.simulations} simulations/move, ${cfg.gamesPerGeneration} games/generation, ` +
+  `Settings: mode ${cfg.mode}, net ${describeSpec(cfg)}, ${cfg.simulations} simulations/move, ${cfg.gamesPerGeneration} games/generation, ` +
     `batch ${cfg.batchSize}, lr ${JSON.stringify(cfg.lrSchedule)}, ${cfg.workers} worker(s), seed ${cfg.seed}, gate ${cfg.evalGames} games > ${cfg.gatingThreshold}.`,
   '',
   `Every setting given on the command line (the rest are the game's defaults): \`${JSON.stringify(over)}\`.`,

@@ -16,6 +16,7 @@ import { initBackend } from '../nets/backend.ts';
 import { CONFIG_FIELDS, DEFAULT_GAME, defaultConfig, mergeConfig, parseField, type AZConfig } from '../agents/alphazero/config.ts';
 import { PipelineEvents, attachMetricsLog, attachProgressPrinter } from '../agents/alphazero/events.ts';
 import { Pipeline, readRunConfig } from '../agents/alphazero/pipeline.ts';
+import { describeSpec } from '../agents/alphazero/net.ts';
 import { makeGame } from '../env/games/index.ts';
 import type { Game } from '../env/games/game.ts';
 
@@ -107,7 +108,7 @@ export async function runSelfplay(f: SelfplayFlags): Promise<void> {
   const offCluster = cluster ? await cluster.attachEvents(events) : null;
   const c = pipeline.config;
   const header =
-    `tengen selfplay: ${c.game}${Object.keys(c.gameParams).length ? ' ' + JSON.stringify(c.gameParams) : ''}, mode ${c.mode}, ${c.arch} ${c.blocks}x${c.filters}${c.arch === 'resnet' ? ` ${c.policyHead}-head` : ''}, ` +
+    `tengen selfplay: ${c.game}${Object.keys(c.gameParams).length ? ' ' + JSON.stringify(c.gameParams) : ''}, mode ${c.mode}, ${describeSpec(c)}, ` +
     `${c.simulations} simulations, ${c.gamesPerGeneration} games/generation, workers ${c.workers}, seed ${c.seed}, backend ${backend}\n` +
     `run directory ${runDir}${f.resume ? ` (resumed at generation ${pipeline.state.generation})` : ''}` +
     (cluster ? `\nself-play on the cluster at ${cluster.url}: start workers with tengen worker --cluster <redis-url>` : '');

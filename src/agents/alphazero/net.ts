@@ -11,7 +11,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { tf } from '../../nets/backend.ts';
-import { buildResNet, checkResNetConfig, type ResNetConfig } from '../../nets/resnet.ts';
+import { buildResNet, type ResNetConfig } from '../../nets/resnet.ts';
 import type { Game } from '../../env/games/game.ts';
 import { loadModel, MODEL_FILE, readMetadata, saveModel } from '../../nets/io.ts';
 import { policyValueShapes } from '../../nets/policy-value.ts';
@@ -39,8 +39,8 @@ export function netSpecFor(game: Game, arch: ArchName, blocks: number, filters: 
   return spec;
 }
 
-/** A spec's policy head as a word for messages ('resnet 4x48 conv-head'). */
-export function describeSpec(s: NetSpec): string {
+/** A net in words for messages ('resnet 4x48 conv-head', 'mlp 3x64'): a NetSpec, or an AZConfig's net settings. */
+export function describeSpec(s: Pick<NetSpec, 'arch' | 'blocks' | 'filters' | 'policyHead'>): string {
   return `${s.arch} ${s.blocks}x${s.filters}${s.arch === 'resnet' ? ` ${s.policyHead ?? 'dense'}-head` : ''}`;
 }
 
@@ -52,11 +52,12 @@ export function buildNet(spec: NetSpec, seed: number): tf.LayersModel {
       valueHidden: Math.min(256, Math.max(32, spec.filters * 2)), policyHead: spec.policyHead ?? 'dense',
     };
     try {
-      checkResNetConfig(config);
+      return buildResNet(config);
     } catch (e) {
-      throw new UserError(`net: ${(e as Error).message}`);
+      // buildResNet's config check says what is wrong (e.g. a conv head for a game whose actions are not points)
+      if (e instanceof RangeError) throw new UserError(`net: ${e.message}`);
+      throw e;
     }
-    return buildResNet(config);
   }
   if (spec.arch !== 'mlp') throw new Error(`unknown net arch '${String(spec.arch)}'; expected 'resnet' or 'mlp'`);
   let k = 0;

@@ -79,10 +79,13 @@ describe('AlphaZero pipeline (tiny tic-tac-toe)', () => {
     fresh.dispose();
   });
 
+  // Every game is a check game (resignation off), so every game of a trained net is a record.
+  const resignRun = (over: Partial<AZConfig> = {}): Promise<Pipeline> =>
+    Pipeline.create({ runDir: tmp(), config: tinyConfig({ mode: 'alphazero', evalGames: 0, strengthGames: 0, resign: true, resignCheckFraction: 1, resignMinGames: 1, ...over }) });
+
   it('calibrates resignation only on games of a trained net, not on the random first net', async () => {
     await initBackend({ backend: 'cpu', quiet: true });
-    // Every game is a check game (resignation off), so every game past the first generation is a record.
-    const p = await Pipeline.create({ runDir: tmp(), config: tinyConfig({ mode: 'alphazero', evalGames: 0, strengthGames: 0, resign: true, resignCheckFraction: 1, resignMinGames: 1 }) });
+    const p = await resignRun();
     await p.generation();
     expect(p.state.resignRecords).toHaveLength(0);
     expect(p.state.resignThreshold).toBeNull();
@@ -96,7 +99,7 @@ describe('AlphaZero pipeline (tiny tic-tac-toe)', () => {
     await initBackend({ backend: 'cpu', quiet: true });
     // 8 tic-tac-toe games hold 40-72 positions: generation 1 does not reach 80 and trains nothing,
     // so generation 2 plays with the random net again; generation 2 reaches 80 and trains.
-    const p = await Pipeline.create({ runDir: tmp(), config: tinyConfig({ mode: 'alphazero', evalGames: 0, strengthGames: 0, resign: true, resignCheckFraction: 1, resignMinGames: 1, minBufferPositions: 80 }) });
+    const p = await resignRun({ minBufferPositions: 80 });
     await p.generation();
     expect(p.state.trainStep).toBe(0);
     await p.generation();
