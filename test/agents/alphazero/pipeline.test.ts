@@ -111,6 +111,32 @@ describe('AlphaZero pipeline (tiny tic-tac-toe)', () => {
     p.dispose();
   });
 
+  it("counts a generation's time after its checkpoint (the GNU Go yardstick's place) in the run's clock, which the next checkpoint saves", async () => {
+    await initBackend({ backend: 'cpu', quiet: true });
+    const dir = tmp();
+    const events = new PipelineEvents();
+    // Stand in for work done after the checkpoint is written: hold the generation 300 ms there.
+    events.on('checkpoint', (e) => {
+      if (e.generation !== 1) return;
+      const until = performance.now() + 300;
+      while (performance.now() < until);
+    });
+    const p = await Pipeline.create({ runDir: dir, config: tinyConfig({ mode: 'alphazero', evalGames: 0, strengthGames: 0 }), events });
+    // A caller that runs generations itself, as bench/alphazero does (resume then uses the saved clock).
+    const t0 = performance.now();
+    await p.generation();
+    const wall1 = (performance.now() - t0) / 1000;
+    expect(p.state.elapsedSec).toBeGreaterThanOrEqual(wall1 - 0.01);
+    await p.generation();
+    await p.close();
+    p.dispose();
+    const saved = await loadCheckpoint(dir);
+    saved.current.model.dispose();
+    saved.best.model.dispose();
+    expect(saved.state.generation).toBe(2);
+    expect(saved.state.elapsedSec).toBeGreaterThan(wall1);
+  });
+
   it('holds tf.memory().numTensors flat across generations', async () => {
     await initBackend({ backend: 'cpu', quiet: true });
     const p = await Pipeline.create({ runDir: tmp(), config: tinyConfig({ generations: 4, mode: 'alphazero' }) });
