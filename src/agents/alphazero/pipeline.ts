@@ -457,7 +457,7 @@ export class Pipeline {
     if (c.game === 'go' && c.gnugoGames > 0) await this.gnugoYardstick(g);
     // The run's clock counts the whole generation, the work after the checkpoint too: a caller that
     // runs generation() itself (bench/alphazero) starts the next one from this figure, and the next
-    // checkpoint saves it (a 9x9 run lost 13 s of GNU Go games a generation: 6 minutes in 3 hours).
+    // checkpoint saves it (a 9x9 run lost about 10 s a generation, GNU Go games and the write: 6 minutes in 3 hours).
     this.state.elapsedSec = elapsed0 + (performance.now() - t0) / 1000;
     this.events.emit('generation:end', {
       generation: g, bestGeneration: this.state.bestGeneration, seconds: (performance.now() - tg) / 1000, totalGames: this.state.totalGames,
