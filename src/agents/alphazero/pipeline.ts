@@ -311,7 +311,7 @@ export class Pipeline {
           reason = `reached ${c.generations} generations`;
           break;
         }
-        const minutes = (elapsed0 + (performance.now() - t0) / 1000) / 60;
+        const minutes = runSeconds(elapsed0, t0) / 60;
         if (c.minutes > 0 && minutes >= c.minutes) {
           reason = `reached ${c.minutes} minutes`;
           break;
@@ -458,7 +458,7 @@ export class Pipeline {
     // The run's clock counts the whole generation, the work after the checkpoint too: a caller that
     // runs generation() itself (bench/alphazero) starts the next one from this figure, and the next
     // checkpoint saves it (a 9x9 run lost about 10 s a generation, GNU Go games and the write: 6 minutes in 3 hours).
-    this.state.elapsedSec = elapsed0 + (performance.now() - t0) / 1000;
+    this.state.elapsedSec = runSeconds(elapsed0, t0);
     this.events.emit('generation:end', {
       generation: g, bestGeneration: this.state.bestGeneration, seconds: (performance.now() - tg) / 1000, totalGames: this.state.totalGames,
       totalPositions: this.state.totalPositions, trainSteps: this.state.trainStep, elo: this.elo.has(g) ? this.elo.ratingOf(g) : elo,
@@ -492,7 +492,7 @@ export class Pipeline {
   private async writeCheckpoint(g: number, elapsed0: number, t0: number): Promise<void> {
     const c = this.config;
     this.state.generation = g;
-    this.state.elapsedSec = elapsed0 + (performance.now() - t0) / 1000;
+    this.state.elapsedSec = runSeconds(elapsed0, t0);
     await saveNet(join(this.runDir, 'models', generationName(g)), this.spec, this.current, { generation: g, game: c.game, gameParams: c.gameParams });
     await saveCheckpoint(this.runDir, { format: 'tengen-az-checkpoint-1', ...this.state, rng: this.rng.getState(), elo: this.elo.toJSON(), config: c }, this.spec, this.current, this.best, await this.trainer.getState(), this.buffer, this.pendingBlob);
   }
@@ -552,6 +552,11 @@ export class Pipeline {
     this.current.dispose();
     this.best.dispose();
   }
+}
+
+/** The run's clock: the seconds saved before this process's run (elapsed0) plus those since t0. */
+function runSeconds(elapsed0: number, t0: number): number {
+  return elapsed0 + (performance.now() - t0) / 1000;
 }
 
 function matchSeed(seed: number, generation: number): number {
