@@ -214,3 +214,41 @@ describe('matMul with transposed operands on wasm (replaced kernel) equals the c
     expect(registeredWasmKernels).toContain('BatchMatMul');
   });
 });
+
+describe('tile on wasm (replaced kernel) equals the cpu backend', () => {
+  const cases: [number[], number[]][] = [
+    [[1, 1, 1, 4], [3, 5, 2, 1]], // batch norm's gradient: a channel vector over [N, H, W, C]
+    [[2, 3], [2, 3]],
+    [[3, 1, 2], [1, 4, 1]],
+    [[2, 2, 2], [1, 1, 1]],
+    [[5], [3]],
+    [[2, 0, 3], [2, 2, 2]], // empty input, empty output
+    [[2, 3], [0, 2]],
+  ];
+  for (const [shape, reps] of cases) {
+    it(`[${shape}] tiled by [${reps}] in float32, int32 and bool, with the gradient`, async () => {
+      const { wasm, cpu } = await onBoth(() => {
+        const size = shape.reduce((a, b) => a * b, 1);
+        const x = rnd(shape, 21);
+        const xi = tf.range(0, size, 1, 'int32').reshape(shape);
+        const xb = tf.range(0, size, 1, 'int32').mod(3).equal(0).reshape(shape);
+        const w = rnd(shape.map((s, i) => s * reps[i]!), 22);
+        const g = tf.grad((t: tf.Tensor) => tf.tile(t, reps).mul(w).sum())(x);
+        return [tf.tile(x, reps), tf.tile(xi, reps).toFloat(), tf.tile(xb, reps).toFloat(), g];
+      });
+      for (let i = 0; i < cpu.length; i++) {
+        expect(wasm[i]!.length).toBe(cpu[i]!.length);
+        expect(maxAbsDiff(wasm[i]!, cpu[i]!)).toBeLessThan(TOL);
+      }
+      // the outputs hold something to compare
+      if (cpu[0]!.length > 0) expect(cpu[1]!.some((v) => v > 0)).toBe(true);
+    });
+  }
+  it('a scalar tiles to itself', async () => {
+    const { wasm, cpu } = await onBoth(() => [tf.tile(tf.scalar(2.5), [])]);
+    expect(Array.from(wasm[0]!)).toEqual(Array.from(cpu[0]!));
+  });
+  it('is the registered replacement', () => {
+    expect(registeredWasmKernels).toContain('Tile');
+  });
+});

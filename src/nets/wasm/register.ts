@@ -12,6 +12,7 @@
  *
  *   Conv2DBackpropInput                    wasm Conv2D with the rotated filter      (conv-grads.ts)
  *   BatchMatMul with transposed operands    wasm Transpose, then the plain product   (matmul.ts)
+ *   Tile                                   block copies instead of per-element indexing (tile.ts)
  *
  * plus forward kernels delegated to the cpu backend (Einsum, Ragged*; cpu-delegate.ts).
  * Idempotent.
@@ -21,9 +22,10 @@ import { convGradKernels } from './conv-grads.ts';
 import { segmentSumKernels } from './segment-sum.ts';
 import { cpuDelegatedKernels } from './cpu-delegate.ts';
 import { captureOriginalMatMul, matMulKernels } from './matmul.ts';
+import { captureOriginalTile, tileKernels } from './tile.ts';
 
 /** Kernels the wasm package has that we replace with faster ones. */
-const REPLACED = new Set(['Conv2DBackpropInput', 'BatchMatMul']);
+const REPLACED = new Set(['Conv2DBackpropInput', 'BatchMatMul', 'Tile']);
 
 /** The names of the kernels this module registered for wasm (for reports and tests). */
 export const registeredWasmKernels: string[] = [];
@@ -34,7 +36,8 @@ export function registerWasmKernels(): void {
   if (done) return;
   done = true;
   captureOriginalMatMul();
-  for (const k of [...convGradKernels, ...segmentSumKernels, ...cpuDelegatedKernels, ...matMulKernels()]) {
+  captureOriginalTile();
+  for (const k of [...convGradKernels, ...segmentSumKernels, ...cpuDelegatedKernels, ...matMulKernels(), ...tileKernels()]) {
     if (tf.getKernel(k.kernelName, 'wasm')) {
       if (!REPLACED.has(k.kernelName)) continue;
       tf.unregisterKernel(k.kernelName, 'wasm');
