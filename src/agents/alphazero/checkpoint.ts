@@ -134,6 +134,20 @@ export async function saveCheckpoint(
   return final;
 }
 
+/**
+ * Set the run's clock in the newest checkpoint, when that checkpoint is of `generation`: work done
+ * after a generation's checkpoint (the GNU Go yardstick) then counts on resume, even when the run
+ * ends or is killed before the next checkpoint. Only state.json is rewritten (atomically).
+ */
+export function updateCheckpointClock(runDir: string, generation: number, elapsedSec: number): boolean {
+  const file = join(runDir, 'checkpoint', 'state.json');
+  if (!existsSync(file)) return false;
+  const state = JSON.parse(readFileSync(file, 'utf8')) as RunState;
+  if (state.generation !== generation) return false;
+  writeJsonAtomic(file, { ...state, elapsedSec });
+  return true;
+}
+
 /** The directory of the newest complete checkpoint in a run, or null. */
 export function findCheckpoint(runDir: string): string | null {
   for (const name of ['checkpoint', 'checkpoint.old']) {

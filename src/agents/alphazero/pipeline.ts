@@ -34,7 +34,7 @@ import { batched, netAgent, summarizeMatch, type NetAgentOptions } from './agent
 import { gate, passesGate, type GateResult } from './gating.ts';
 import { measureStrength } from './strength.ts';
 import { gnugoAvailable, gnugoYardstick } from './gnugo-yardstick.ts';
-import { generationName, loadCheckpoint, saveCheckpoint, type RunState } from './checkpoint.ts';
+import { generationName, loadCheckpoint, saveCheckpoint, updateCheckpointClock, type RunState } from './checkpoint.ts';
 import { writeSgf } from '../../env/games/go/sgf.ts';
 import type { GoState } from '../../env/games/go/rules.ts';
 
@@ -458,7 +458,9 @@ export class Pipeline {
     // The run's clock counts the whole generation, the work after the checkpoint too: a caller that
     // runs generation() itself (bench/alphazero) starts the next one from this figure, and the next
     // checkpoint saves it (a 9x9 run lost about 10 s a generation, GNU Go games and the write: 6 minutes in 3 hours).
+    // The checkpoint just written gets it too, so a run that ends (or is killed) here resumes with the whole clock.
     this.state.elapsedSec = runSeconds(elapsed0, t0);
+    updateCheckpointClock(this.runDir, g, this.state.elapsedSec);
     this.events.emit('generation:end', {
       generation: g, bestGeneration: this.state.bestGeneration, seconds: (performance.now() - tg) / 1000, totalGames: this.state.totalGames,
       totalPositions: this.state.totalPositions, trainSteps: this.state.trainStep, elo: this.elo.has(g) ? this.elo.ratingOf(g) : elo,
