@@ -7,7 +7,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 
-const QUICK = ['env', 'solver', 'go', 'mcts', 'backend', 'nets', 'selfplay-workers', 'word2vec'];
+const QUICK = ['env', 'solver', 'go', 'mcts', 'backend', 'nets', 'train-step', 'selfplay-workers', 'word2vec'];
 const LONG = ['rl', 'alphazero', 'connect4-strength', 'alphago-lee', 'translate', 'wavenet', 'vision', 'vision-ssd', 'vision-data-parallel', 'cluster'];
 const names = process.argv.slice(2);
 const unknown = names.filter((n) => !QUICK.includes(n) && !LONG.includes(n));
