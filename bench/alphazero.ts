@@ -25,7 +25,7 @@ import { join } from 'node:path';
 import { initBackend } from '../src/nets/backend.ts';
 import { NetEvaluator } from '../src/nets/evaluator.ts';
 import { defaultConfig, mergeConfig, parseField, evalSims } from '../src/agents/alphazero/config.ts';
-import { Pipeline } from '../src/agents/alphazero/pipeline.ts';
+import { Pipeline, timeBudgetLeft } from '../src/agents/alphazero/pipeline.ts';
 import { PipelineEvents, attachMetricsLog, attachProgressPrinter } from '../src/agents/alphazero/events.ts';
 import { batched, netAgent, playMatch, solverAgent } from '../src/agents/alphazero/agents.ts';
 import { tictactoeRawOptimalRate } from '../src/agents/alphazero/strength.ts';
@@ -97,8 +97,10 @@ let reached: Row | null = null;
 console.log(`bench alphazero: ${game}, ${cfg.mode}, ${describeSpec(cfg)}, ${cfg.simulations} sims, ${cfg.gamesPerGeneration} games/gen, workers ${cfg.workers}, backend ${backend}, ${cpus().length} cores, limit ${minutes} min, run dir ${outDir}`);
 try {
   for (;;) {
-    const mins = (performance.now() - t0) / 60000;
-    if (interrupted || mins >= minutes || (cfg.generations > 0 && p.state.generation >= cfg.generations)) break;
+    // The pipeline's time budget: a generation starts only if it should end within `minutes`.
+    const budget = timeBudgetLeft((performance.now() - t0) / 1000, p.state.lastGenerationSec, minutes);
+    if (budget !== null) console.log(budget);
+    if (interrupted || budget !== null || (cfg.generations > 0 && p.state.generation >= cfg.generations)) break;
     strengthNotes.length = 0;
     await p.generation();
     const g = p.state.generation;

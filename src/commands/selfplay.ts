@@ -240,7 +240,7 @@ export function register(program: Command): void {
     .option('--out <dir>', 'run directory (default runs/<game>-s<seed>-<time>)')
     .option('--resume <dir>', 'continue the run in this directory from its last checkpoint')
     .option('--generations <n>', 'stop after n generations (0: no limit)')
-    .option('--minutes <m>', 'stop after m minutes (checked between generations)')
+    .option('--minutes <m>', 'time budget: start a generation only if it should end within m minutes of run time (estimated from the last one)')
     .option('--workers <w>', 'self-play worker threads (0: play in the main thread)')
     .option('--seed <s>', 'master seed')
     .option('--mode <mode>', "'zero' (gated, AlphaGo Zero) or 'alphazero' (continual)")

@@ -41,6 +41,8 @@ export interface RunState {
   totalPositions: number;
   /** Seconds of run time so far (across resumes). */
   elapsedSec: number;
+  /** Seconds the last generation took (the estimate of the next one's for a time budget; absent in older checkpoints). */
+  lastGenerationSec?: number;
   rng: RngState;
   resignThreshold: number | null;
   resignRecords: ResignRecord[];
@@ -135,16 +137,17 @@ export async function saveCheckpoint(
 }
 
 /**
- * Set the run's clock in the newest checkpoint, when that checkpoint is of `generation`: work done
- * after a generation's checkpoint (the GNU Go yardstick) then counts on resume, even when the run
- * ends or is killed before the next checkpoint. Only state.json is rewritten (atomically).
+ * Set the run's clock (and the last generation's length) in the newest checkpoint, when that
+ * checkpoint is of `generation`: work done after a generation's checkpoint (the GNU Go yardstick)
+ * then counts on resume, even when the run ends or is killed before the next checkpoint. Only
+ * state.json is rewritten (atomically).
  */
-export function updateCheckpointClock(runDir: string, generation: number, elapsedSec: number): boolean {
+export function updateCheckpointClock(runDir: string, generation: number, times: Pick<RunState, 'elapsedSec' | 'lastGenerationSec'>): boolean {
   const file = join(runDir, 'checkpoint', 'state.json');
   if (!existsSync(file)) return false;
   const state = JSON.parse(readFileSync(file, 'utf8')) as RunState;
   if (state.generation !== generation) return false;
-  writeJsonAtomic(file, { ...state, elapsedSec });
+  writeJsonAtomic(file, { ...state, ...times });
   return true;
 }
 

@@ -27,7 +27,10 @@ export interface AZConfig {
   mode: Mode;
   /** Stop after this many generations (0 = no limit). */
   generations: number;
-  /** Stop after this many minutes of wall time (0 = no limit); checked between generations. */
+  /**
+   * Time budget in minutes of wall time, across resumes (0 = no limit): checked between generations,
+   * a generation starts only if it should end within the budget (taking it to last as long as the last one).
+   */
   minutes: number;
   /** Self-play worker threads; 0 plays in the main thread (deterministic, used by tests). */
   workers: number;

@@ -311,9 +311,9 @@ export class Pipeline {
           reason = `reached ${c.generations} generations`;
           break;
         }
-        const minutes = runSeconds(elapsed0, t0) / 60;
-        if (c.minutes > 0 && minutes >= c.minutes) {
-          reason = `reached ${c.minutes} minutes`;
+        const left = timeBudgetLeft(runSeconds(elapsed0, t0), this.state.lastGenerationSec, c.minutes);
+        if (left !== null) {
+          reason = left;
           break;
         }
         if (this.stopRequested) break;
@@ -460,7 +460,8 @@ export class Pipeline {
     // checkpoint saves it (a 9x9 run lost about 10 s a generation, GNU Go games and the write: 6 minutes in 3 hours).
     // The checkpoint just written gets it too, so a run that ends (or is killed) here resumes with the whole clock.
     this.state.elapsedSec = runSeconds(elapsed0, t0);
-    updateCheckpointClock(this.runDir, g, this.state.elapsedSec);
+    this.state.lastGenerationSec = (performance.now() - tg) / 1000;
+    updateCheckpointClock(this.runDir, g, { elapsedSec: this.state.elapsedSec, lastGenerationSec: this.state.lastGenerationSec });
     this.events.emit('generation:end', {
       generation: g, bestGeneration: this.state.bestGeneration, seconds: (performance.now() - tg) / 1000, totalGames: this.state.totalGames,
       totalPositions: this.state.totalPositions, trainSteps: this.state.trainStep, elo: this.elo.has(g) ? this.elo.ratingOf(g) : elo,
@@ -554,6 +555,22 @@ export class Pipeline {
     this.current.dispose();
     this.best.dispose();
   }
+}
+
+/**
+ * A time budget of `minutes` (0 = none) with `elapsedSec` used: null while another generation fits,
+ * else why the run stops. The next generation is taken to last as long as the last one
+ * (`lastGenerationSec`; unknown before the first), so a run ends within its budget instead of
+ * starting a generation at minute 179 of 180.
+ */
+export function timeBudgetLeft(elapsedSec: number, lastGenerationSec: number | undefined, minutes: number): string | null {
+  if (minutes <= 0) return null;
+  if (elapsedSec >= minutes * 60) return `reached ${minutes} minutes`;
+  const next = lastGenerationSec ?? 0;
+  if (elapsedSec + next > minutes * 60) {
+    return `stopped at ${(elapsedSec / 60).toFixed(1)} minutes: another generation (about ${(next / 60).toFixed(1)} minutes, as long as the last) would end past the ${minutes}-minute limit`;
+  }
+  return null;
 }
 
 /** The run's clock: the seconds saved before this process's run (elapsed0) plus those since t0. */

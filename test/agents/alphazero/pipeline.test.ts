@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { initBackend, tf } from '../../../src/nets/backend.ts';
-import { Pipeline } from '../../../src/agents/alphazero/pipeline.ts';
+import { Pipeline, timeBudgetLeft } from '../../../src/agents/alphazero/pipeline.ts';
 import { PipelineEvents, attachMetricsLog } from '../../../src/agents/alphazero/events.ts';
 import { loadCheckpoint } from '../../../src/agents/alphazero/checkpoint.ts';
 import { getWeightBlob, loadNet, saveNet } from '../../../src/agents/alphazero/net.ts';
@@ -27,7 +27,7 @@ async function saveInitial(p: Pipeline, dir: string): Promise<string> {
 
 async function snapshot(runDir: string): Promise<{ state: unknown; buffer: Uint8Array; current: number[]; best: number[] }> {
   const c = await loadCheckpoint(runDir);
-  const { elapsedSec: _e, ...state } = c.state;
+  const { elapsedSec: _e, lastGenerationSec: _l, ...state } = c.state;
   const out = { state, buffer: c.buffer.toBytes(), current: Array.from(getWeightBlob(c.current.model).data), best: Array.from(getWeightBlob(c.best.model).data) };
   c.current.model.dispose();
   c.best.model.dispose();
@@ -149,6 +149,36 @@ describe('AlphaZero pipeline (tiny tic-tac-toe)', () => {
     expect(saved.state.generation).toBe(2);
     // The saved clock holds all of generation 1 (its 300 ms after the checkpoint too) and generation 2 up to its checkpoint.
     expect(saved.state.elapsedSec).toBeGreaterThanOrEqual(wall1 - slack + (selfPlayDone2 - t2) / 1000);
+  });
+
+  it('a time budget starts a generation only if it should end within the budget (as long as the last one)', async () => {
+    expect(timeBudgetLeft(80, 30, 2)).toBeNull(); // 110 s <= 120 s: go on
+    expect(timeBudgetLeft(100, 30, 2)).toMatch(/would end past the 2-minute limit/); // 130 s > 120 s
+    expect(timeBudgetLeft(120, 30, 2)).toBe('reached 2 minutes');
+    expect(timeBudgetLeft(100, undefined, 2)).toBeNull(); // no generation yet to estimate from
+    expect(timeBudgetLeft(1e6, 1e6, 0)).toBeNull(); // no budget
+
+    await initBackend({ backend: 'cpu', quiet: true });
+    const dir = tmp();
+    const events = new PipelineEvents();
+    let reason = '';
+    events.on('run:end', (e) => (reason = e.reason));
+    const p = await Pipeline.create({ runDir: dir, config: tinyConfig({ mode: 'alphazero', evalGames: 0, strengthGames: 0 }), events });
+    await p.generation();
+    const last = p.state.lastGenerationSec!;
+    expect(last).toBeGreaterThan(0);
+    // The checkpoint on disk has it too, for a resumed run's first decision.
+    const saved = await loadCheckpoint(dir);
+    saved.current.model.dispose();
+    saved.best.model.dispose();
+    expect(saved.state.lastGenerationSec).toBe(last);
+    // Half a generation left in the budget: run() must not start generation 2 (the old check, "minutes
+    // reached?", would have).
+    p.config.minutes = (p.state.elapsedSec + last / 2) / 60;
+    await p.run();
+    p.dispose();
+    expect(p.state.generation).toBe(1);
+    expect(reason).toMatch(/another generation .* would end past the .*-minute limit/);
   });
 
   it('holds tf.memory().numTensors flat across generations', async () => {
