@@ -25,7 +25,7 @@ import { join } from 'node:path';
 import { initBackend } from '../src/nets/backend.ts';
 import { NetEvaluator } from '../src/nets/evaluator.ts';
 import { defaultConfig, mergeConfig, parseField, evalSims } from '../src/agents/alphazero/config.ts';
-import { Pipeline, timeBudgetLeft } from '../src/agents/alphazero/pipeline.ts';
+import { Pipeline, budgetStopReason } from '../src/agents/alphazero/pipeline.ts';
 import { PipelineEvents, attachMetricsLog, attachProgressPrinter } from '../src/agents/alphazero/events.ts';
 import { batched, netAgent, playMatch, solverAgent } from '../src/agents/alphazero/agents.ts';
 import { tictactoeRawOptimalRate } from '../src/agents/alphazero/strength.ts';
@@ -98,7 +98,7 @@ console.log(`bench alphazero: ${game}, ${cfg.mode}, ${describeSpec(cfg)}, ${cfg.
 try {
   for (;;) {
     // The pipeline's time budget: a generation starts only if it should end within `minutes`.
-    const budget = timeBudgetLeft((performance.now() - t0) / 1000, p.state.lastGenerationSec, minutes);
+    const budget = budgetStopReason((performance.now() - t0) / 1000, p.state.lastGenerationSec, minutes);
     if (budget !== null) console.log(budget);
     if (interrupted || budget !== null || (cfg.generations > 0 && p.state.generation >= cfg.generations)) break;
     strengthNotes.length = 0;

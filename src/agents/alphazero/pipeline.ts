@@ -311,9 +311,9 @@ export class Pipeline {
           reason = `reached ${c.generations} generations`;
           break;
         }
-        const left = timeBudgetLeft(runSeconds(elapsed0, t0), this.state.lastGenerationSec, c.minutes);
-        if (left !== null) {
-          reason = left;
+        const overBudget = budgetStopReason(runSeconds(elapsed0, t0), this.state.lastGenerationSec, c.minutes);
+        if (overBudget !== null) {
+          reason = overBudget;
           break;
         }
         if (this.stopRequested) break;
@@ -463,7 +463,7 @@ export class Pipeline {
     this.state.lastGenerationSec = (performance.now() - tg) / 1000;
     updateCheckpointClock(this.runDir, g, { elapsedSec: this.state.elapsedSec, lastGenerationSec: this.state.lastGenerationSec });
     this.events.emit('generation:end', {
-      generation: g, bestGeneration: this.state.bestGeneration, seconds: (performance.now() - tg) / 1000, totalGames: this.state.totalGames,
+      generation: g, bestGeneration: this.state.bestGeneration, seconds: this.state.lastGenerationSec, totalGames: this.state.totalGames,
       totalPositions: this.state.totalPositions, trainSteps: this.state.trainStep, elo: this.elo.has(g) ? this.elo.ratingOf(g) : elo,
     });
   }
@@ -563,7 +563,7 @@ export class Pipeline {
  * (`lastGenerationSec`; unknown before the first), so a run ends within its budget instead of
  * starting a generation at minute 179 of 180.
  */
-export function timeBudgetLeft(elapsedSec: number, lastGenerationSec: number | undefined, minutes: number): string | null {
+export function budgetStopReason(elapsedSec: number, lastGenerationSec: number | undefined, minutes: number): string | null {
   if (minutes <= 0) return null;
   if (elapsedSec >= minutes * 60) return `reached ${minutes} minutes`;
   const next = lastGenerationSec ?? 0;

@@ -25,11 +25,8 @@ export function packageTileKernel(): tf.KernelConfig | undefined {
 
 type Heap = Float32Array | Int32Array | Uint8Array;
 
-/**
- * Write x (shape `shape`) tiled by `reps` into out (row-major). Exported for tests: it is the
- * whole algorithm, free of the backend.
- */
-export function tileInto(x: Heap, shape: readonly number[], reps: readonly number[], out: Heap): void {
+/** Write x (shape `shape`) tiled by `reps` into out (row-major). */
+function tileInto(x: Heap, shape: readonly number[], reps: readonly number[], out: Heap): void {
   const r = shape.length;
   if (r === 0) {
     out[0] = x[0]!;

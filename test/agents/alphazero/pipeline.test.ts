@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { initBackend, tf } from '../../../src/nets/backend.ts';
-import { Pipeline, timeBudgetLeft } from '../../../src/agents/alphazero/pipeline.ts';
+import { Pipeline, budgetStopReason } from '../../../src/agents/alphazero/pipeline.ts';
 import { PipelineEvents, attachMetricsLog } from '../../../src/agents/alphazero/events.ts';
 import { loadCheckpoint } from '../../../src/agents/alphazero/checkpoint.ts';
 import { getWeightBlob, loadNet, saveNet } from '../../../src/agents/alphazero/net.ts';
@@ -152,11 +152,11 @@ describe('AlphaZero pipeline (tiny tic-tac-toe)', () => {
   });
 
   it('a time budget starts a generation only if it should end within the budget (as long as the last one)', async () => {
-    expect(timeBudgetLeft(80, 30, 2)).toBeNull(); // 110 s <= 120 s: go on
-    expect(timeBudgetLeft(100, 30, 2)).toMatch(/would end past the 2-minute limit/); // 130 s > 120 s
-    expect(timeBudgetLeft(120, 30, 2)).toBe('reached 2 minutes');
-    expect(timeBudgetLeft(100, undefined, 2)).toBeNull(); // no generation yet to estimate from
-    expect(timeBudgetLeft(1e6, 1e6, 0)).toBeNull(); // no budget
+    expect(budgetStopReason(80, 30, 2)).toBeNull(); // 110 s <= 120 s: go on
+    expect(budgetStopReason(100, 30, 2)).toMatch(/would end past the 2-minute limit/); // 130 s > 120 s
+    expect(budgetStopReason(120, 30, 2)).toBe('reached 2 minutes');
+    expect(budgetStopReason(100, undefined, 2)).toBeNull(); // no generation yet to estimate from
+    expect(budgetStopReason(1e6, 1e6, 0)).toBeNull(); // no budget
 
     await initBackend({ backend: 'cpu', quiet: true });
     const dir = tmp();
