@@ -2,13 +2,10 @@
  * `tengen bestmove --game <g> [--model DIR] [--visits N]`: reads positions on stdin, one per line
  * as move lists (Connect Four in Pons' column digits, e.g. `4455`; tic-tac-toe as cells 1..9;
  * other games as move names), and prints `<position> <move>` per line. A bad line gets a one-line
- * error on stderr and processing goes on. Without --model the shipped net models/<game>/ is used
- * when present, else pure MCTS with random rollouts (said on stderr).
+ * error on stderr and processing goes on. Without --model the shipped net models/<game>/ (with a board
+ * size in --params, models/<game>-<size>x<size>/) is used when present, else pure MCTS with random rollouts (said on stderr).
  */
 import { createInterface } from 'node:readline';
-import { existsSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { Command } from 'commander';
 import { UserError } from '../util/errors.ts';
 import { initBackend } from '../nets/backend.ts';
@@ -17,6 +14,7 @@ import { MCTS } from '../mcts/mcts.ts';
 import { makeGame } from '../agents/alphazero/games.ts';
 import { findNetDir, loadNet } from '../agents/alphazero/net.ts';
 import { checkNetFits, moveToText, positionFromLine } from '../agents/alphazero/agent-spec.ts';
+import { shippedNetDir } from '../agents/alphazero/shipped.ts';
 
 interface Flags {
   game: string;
@@ -26,8 +24,6 @@ interface Flags {
   seed?: string;
   backend?: string;
 }
-
-const REPO = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
 export async function runBestmove(f: Flags, input: NodeJS.ReadableStream = process.stdin, out: (s: string) => void = (s) => process.stdout.write(s), err: (s: string) => void = (s) => process.stderr.write(s)): Promise<number> {
   let params: Record<string, unknown> = {};
@@ -48,8 +44,8 @@ export async function runBestmove(f: Flags, input: NodeJS.ReadableStream = proce
     modelDir = findNetDir(f.model);
     if (modelDir === null) throw new UserError(`--model ${f.model}: no net found (expected model.json there, or a selfplay run directory)`);
   } else {
-    const shipped = join(REPO, 'models', game.name);
-    if (existsSync(shipped)) modelDir = findNetDir(shipped);
+    const shipped = shippedNetDir(game.name, typeof params.size === 'number' ? params.size : undefined);
+    if (shipped !== null) modelDir = findNetDir(shipped);
   }
   let mcts: MCTS;
   if (modelDir !== null) {
@@ -89,7 +85,7 @@ export function register(program: Command): void {
     .command('bestmove')
     .description('read positions (move lists) on stdin, print "<position> <move>" for each')
     .requiredOption('--game <name>', 'game: tictactoe, connect4, othello, gomoku, go')
-    .option('--model <dir>', 'trained net: a selfplay run directory or a saved net (default: models/<game>/ if shipped)')
+    .option('--model <dir>', 'trained net: a selfplay run directory or a saved net (default: models/<game>/, or models/<game>-<size>x<size>/ for a size in --params, if shipped)')
     .option('--visits <n>', 'search visits per position (default 200 with a net, 2000 rollouts without)')
     .option('--params <json>', 'game parameters, e.g. \'{"size":9}\'')
     .option('--seed <s>', 'search seed (default 0)')

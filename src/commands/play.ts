@@ -4,9 +4,7 @@
  * script) it reads one move per line from stdin and prints the board after each move.
  */
 import { createInterface } from 'node:readline';
-import { existsSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import type { Command } from 'commander';
 import React from 'react';
 import { makeGame, listGames } from '../env/games/index.ts';
@@ -14,11 +12,9 @@ import type { Game, Player, State } from '../env/games/game.ts';
 import { UserError } from '../util/errors.ts';
 import { numberFlag } from '../util/flags.ts';
 import { writeFileAtomic } from '../util/fs.ts';
+import { shippedNetDir } from '../agents/alphazero/shipped.ts';
 import { mctsAgent, type PlayAgent } from '../../tui/play-agent.ts';
 import { loadInk } from '../../tui/load-ink.ts';
-
-/** Nets that ship with tengen: models/<game>/ at the package root. */
-export const SHIPPED_MODELS = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'models');
 
 /**
  * The agent for a net: PUCT search guided by the net's policy and value. `dir` may be a net
@@ -113,7 +109,7 @@ export function register(program: Command): void {
     .command('play')
     .description('play a game against the agent (terminal screen; one move per stdin line off a terminal)')
     .requiredOption('--game <name>', `game to play: ${listGames().join(', ')}`)
-    .option('--model <dir>', 'checkpoint of a trained net (default: the shipped net for the game, else pure MCTS)')
+    .option('--model <dir>', 'checkpoint of a trained net (default: the shipped net for the game and --size, models/<game>[-<size>x<size>], else pure MCTS)')
     .option('--visits <n>', 'search visits per agent move', '800')
     .option('--time <seconds>', 'think time per agent move instead of a visit count')
     .option('--color <side>', 'your side: first|second (black|white, x|o)', 'first')
@@ -121,17 +117,18 @@ export function register(program: Command): void {
     .option('--save-dir <dir>', 'where finished games are saved', 'runs/play')
     .action(async (o: PlayOptions, cmd: Command) => {
       const backend = (cmd.optsWithGlobals() as { backend?: string }).backend;
-      const params = o.size !== undefined ? { size: numberFlag('--size', o.size, { min: 1, integer: true }) } : {};
+      const size = o.size !== undefined ? numberFlag('--size', o.size, { min: 1, integer: true }) : undefined;
+      const params = size !== undefined ? { size } : {};
       const game = makeGame(o.game, params);
       const human = parseColor(o.color);
       const visits = numberFlag('--visits', o.visits, { min: 1, integer: true });
       const timeMs = o.time !== undefined ? Number(o.time) * 1000 : undefined;
       if (timeMs !== undefined && !(timeMs > 0)) throw new UserError(`--time must be a positive number of seconds, got '${o.time}'`);
       const state = game.newInitialState();
-      const shipped = join(SHIPPED_MODELS, game.name);
+      const shipped = shippedNetDir(game.name, size);
       let agent: PlayAgent;
       if (o.model !== undefined) agent = await netPlayAgent(game, state, o.model, visits, timeMs, backend);
-      else if (existsSync(join(shipped, 'model.json')) && o.size === undefined) agent = await netPlayAgent(game, state, shipped, visits, timeMs, backend);
+      else if (shipped !== null) agent = await netPlayAgent(game, state, shipped, visits, timeMs, backend);
       else agent = mctsAgent(state, { visits, timeMs, name: `MCTS ${timeMs ? `${o.time} s` : `${visits} visits`} (random rollouts)` });
       const save = (s: State, r: string): string => saveMoveList(o.saveDir, s, r);
       if (!process.stdin.isTTY || !process.stdout.isTTY) return plainMode(state, agent, human, save);

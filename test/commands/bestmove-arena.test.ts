@@ -30,6 +30,17 @@ describe('tengen bestmove', () => {
     }
   });
 
+  it('uses the shipped net for the board size in --params (models/go-9x9), and pure MCTS where none ships', async () => {
+    const out: string[] = [];
+    const err: string[] = [];
+    await runBestmove({ game: 'go', params: '{"size":9}', visits: '16', backend: 'cpu' }, Readable.from(['E5 C3\n']), (s) => out.push(s), (s) => err.push(s));
+    expect(err.some((e) => /go, net .*models[\\/]go-9x9/.test(e))).toBe(true);
+    expect(out[0]).toMatch(/^E5 C3 ([A-HJ][1-9]|pass)\n$/);
+    const err13: string[] = [];
+    await runBestmove({ game: 'go', params: '{"size":13}', visits: '16' }, Readable.from(['\n']), () => {}, (s) => err13.push(s));
+    expect(err13.some((e) => /pure MCTS/.test(e))).toBe(true);
+  }, 60_000);
+
   it('reads Connect Four positions in Pons notation', async () => {
     const out: string[] = [];
     const err: string[] = [];

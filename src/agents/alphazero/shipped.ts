@@ -1,0 +1,15 @@
+/** The nets that ship with tengen, under models/ at the package root. */
+import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const SHIPPED_MODELS = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'models');
+
+/**
+ * The shipped net for a game, or null when none ships: models/<game>-<S>x<S>/ when the caller names a
+ * board size S (Go 9x9 ships as models/go-9x9), else models/<game>/ (models/connect4).
+ */
+export function shippedNetDir(gameName: string, size?: number): string | null {
+  const dir = join(SHIPPED_MODELS, size === undefined ? gameName : `${gameName}-${size}x${size}`);
+  return existsSync(join(dir, 'model.json')) ? dir : null;
+}
