@@ -9,23 +9,12 @@
  *
  * Positions with fewer than 7 stones are not solved (the solver has no opening book; they take minutes).
  */
-import { makeGame } from '../src/env/games/index.ts';
 import { columnScores } from '../src/env/solvers/connect4.ts';
 import { connect4FromMoves } from '../src/env/games/connect4.ts';
-import { createBestEvaluatorWithReason } from '../src/nets/best-evaluator.ts';
-import { findNetDir, loadNet } from '../src/agents/alphazero/net.ts';
-import { batched, netAgent, playMatch, uctAgent } from '../src/agents/alphazero/agents.ts';
 import { initBackend } from '../src/nets/backend.ts';
+import { matchAgainstUct, openConnect4Player, parseFlagPairs } from './connect4-measure.ts';
 
-const known = ['model', 'visits', 'uct', 'games', 'seed', 'batch'];
-const args = new Map<string, string>();
-const argv = process.argv.slice(2);
-for (let i = 0; i < argv.length; i += 2) {
-  const k = argv[i]!;
-  const v = argv[i + 1];
-  if (!k.startsWith('--') || v === undefined || !known.includes(k.slice(2))) throw new Error(`expected --name value pairs with name one of ${known.join(', ')}, got '${argv.slice(i).join(' ')}'`);
-  args.set(k.slice(2), v);
-}
+const args = parseFlagPairs(process.argv.slice(2), ['model', 'visits', 'uct', 'games', 'seed', 'batch']);
 const int = (k: string, def: number): number => {
   const v = Number(args.get(k) ?? def);
   if (!Number.isInteger(v) || v <= 0) throw new Error(`--${k}: expected a positive integer, got '${args.get(k)}'`);
@@ -39,13 +28,8 @@ const seed = int('seed', 1001);
 const batch = int('batch', 8);
 
 await initBackend({ quiet: true });
-const game = makeGame('connect4');
-const dir = findNetDir(modelArg);
-if (dir === null) throw new Error(`no net in ${modelArg}`);
-const net = await loadNet(dir);
-const best = await createBestEvaluatorWithReason(game, net.model);
-const agent = netAgent(game, batched(best.evaluator), { simulations: visits, cPuct: 1.5, mctsBatchSize: batch, virtualLoss: 3, temperatureMoves: 0 });
-const m = await playMatch(game, agent, uctAgent(game, uct), games, seed, 8);
+const { dir, agent, close } = await openConnect4Player(modelArg, { visits, mctsBatchSize: batch });
+const m = await matchAgainstUct(agent, uct, games, seed);
 console.log(`net ${dir}, ${visits} simulations (${batch} leaves per net call) against UCT ${uct}, ${games} games, seed ${seed}: +${m.wins} =${m.draws} -${m.losses}`);
 console.log('');
 console.log('| game | net plays | decisive move (ply) | game length | column played (solver score) | best score | opponent wins at ply | horizon (plies) |');
@@ -68,5 +52,4 @@ for (const g of m.games) {
   }
   console.log(row);
 }
-if ('dispose' in best.evaluator && typeof best.evaluator.dispose === 'function') await (best.evaluator.dispose as () => Promise<void>)();
-net.model.dispose();
+await close();

@@ -14,7 +14,7 @@ import { makeGame } from '../src/env/games/index.ts';
 import { connect4FromMoves } from '../src/env/games/connect4.ts';
 import { columnScores } from '../src/env/solvers/connect4.ts';
 import { findNetDir, loadNet } from '../src/agents/alphazero/net.ts';
-import { batched, netAgent, playMatch, uctAgent, type MatchResult } from '../src/agents/alphazero/agents.ts';
+import { batched, netAgent, playMatch, uctAgent, type AgentFactory, type MatchResult } from '../src/agents/alphazero/agents.ts';
 import type { Fpu } from '../src/mcts/types.ts';
 
 export const root = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -50,16 +50,43 @@ export interface MeasureOptions {
   log?: (line: string) => void;
 }
 
-export async function measureConnect4(modelArg: string, o: MeasureOptions): Promise<Strength> {
-  const log = o.log ?? ((l: string) => console.log(l));
+export interface Connect4NetPlayer {
+  dir: string;
+  /** 'onnxruntime', or 'tfjs (why onnxruntime did not load)'. */
+  inference: string;
+  agent: AgentFactory;
+  /** Free the evaluator and the net. */
+  close(): Promise<void>;
+}
+
+/**
+ * The net's player as every Connect Four measurement here plays it: PUCT with the net (searches share
+ * net calls through one batching evaluator, onnxruntime where it loads), no noise, the most visited move.
+ */
+export async function openConnect4Player(modelArg: string, o: Pick<MeasureOptions, 'visits' | 'fpu' | 'mctsBatchSize' | 'cPuct'>): Promise<Connect4NetPlayer> {
   const game = makeGame('connect4');
   const dir = findNetDir(modelArg);
   if (dir === null) throw new Error(`no net in ${modelArg}`);
   const net = await loadNet(dir);
   const best = await createBestEvaluatorWithReason(game, net.model);
-  const ev = batched(best.evaluator);
   const inference = best.fallbackReason === undefined ? 'onnxruntime' : `tfjs (${best.fallbackReason})`;
-  const agent = netAgent(game, ev, { simulations: o.visits, cPuct: o.cPuct ?? 1.5, mctsBatchSize: o.mctsBatchSize ?? 8, virtualLoss: 3, temperatureMoves: 0, ...(o.fpu !== undefined ? { fpu: o.fpu } : {}) });
+  const agent = netAgent(game, batched(best.evaluator), { simulations: o.visits, cPuct: o.cPuct ?? 1.5, mctsBatchSize: o.mctsBatchSize ?? 8, virtualLoss: 3, temperatureMoves: 0, ...(o.fpu !== undefined ? { fpu: o.fpu } : {}) });
+  const close = async (): Promise<void> => {
+    if ('dispose' in best.evaluator && typeof best.evaluator.dispose === 'function') await (best.evaluator.dispose as () => Promise<void>)();
+    net.model.dispose();
+  };
+  return { dir, inference, agent, close };
+}
+
+/** The match against pure UCT with `uct` rollouts per move, colours alternating, 8 games at a time. */
+export function matchAgainstUct(agent: AgentFactory, uct: number, games: number, seed: number): Promise<MatchResult> {
+  const game = makeGame('connect4');
+  return playMatch(game, agent, uctAgent(game, uct), games, seed, 8);
+}
+
+export async function measureConnect4(modelArg: string, o: MeasureOptions): Promise<Strength> {
+  const log = o.log ?? ((l: string) => console.log(l));
+  const { dir, inference, agent, close } = await openConnect4Player(modelArg, o);
   log(`net ${dir}, ${o.visits} simulations per move, inference ${inference}`);
 
   const positionSet = async (file: string): Promise<SetResult | null> => {
@@ -96,12 +123,23 @@ export async function measureConnect4(modelArg: string, o: MeasureOptions): Prom
     }
   }
   const t1 = performance.now();
-  const match = await playMatch(game, agent, uctAgent(game, o.uct), o.games, o.seed ?? 4242, 8);
+  const match = await matchAgainstUct(agent, o.uct, o.games, o.seed ?? 4242);
   const matchSeconds = (performance.now() - t1) / 1000;
   log(`vs UCT ${o.uct}: +${match.wins} =${match.draws} -${match.losses} (score ${(100 * match.score).toFixed(1)}%, 95% CI ${(100 * match.low).toFixed(1)}-${(100 * match.high).toFixed(1)}%); ${byColour(match)}`);
-  if ('dispose' in best.evaluator && typeof best.evaluator.dispose === 'function') await (best.evaluator.dispose as () => Promise<void>)();
-  net.model.dispose();
+  await close();
   return { dir, inference, sets, match, matchSeconds };
+}
+
+/** `--name value` pairs of the Connect Four benches, each name one of `known`; anything else is an error naming them. */
+export function parseFlagPairs(argv: readonly string[], known: readonly string[]): Map<string, string> {
+  const args = new Map<string, string>();
+  for (let i = 0; i < argv.length; i += 2) {
+    const k = argv[i]!;
+    const v = argv[i + 1];
+    if (!k.startsWith('--') || v === undefined || !known.includes(k.slice(2))) throw new Error(`expected --name value pairs with name one of ${known.join(', ')}, got '${argv.slice(i).join(' ')}'`);
+    args.set(k.slice(2), v);
+  }
+  return args;
 }
 
 /** Wins, draws and losses of the net (A) as first and as second player. */

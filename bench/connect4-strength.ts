@@ -16,17 +16,9 @@ import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { cpus } from 'node:os';
 import { initBackend } from '../src/nets/backend.ts';
-import { byColour, measureConnect4, root } from './connect4-measure.ts';
+import { byColour, measureConnect4, parseFlagPairs, root } from './connect4-measure.ts';
 
-const args = new Map<string, string>();
-const argv = process.argv.slice(2);
-const known = ['model', 'visits', 'positions', 'games', 'uct', 'out', 'curve', 'every', 'from', 'fpu', 'batch', 'cpuct', 'seed'];
-for (let i = 0; i < argv.length; i += 2) {
-  const k = argv[i]!;
-  const v = argv[i + 1];
-  if (!k.startsWith('--') || v === undefined || !known.includes(k.slice(2))) throw new Error(`expected --name value pairs with name one of ${known.join(', ')}, got '${argv.slice(i).join(' ')}'`);
-  args.set(k.slice(2), v);
-}
+const args = parseFlagPairs(process.argv.slice(2), ['model', 'visits', 'positions', 'games', 'uct', 'out', 'curve', 'every', 'from', 'fpu', 'batch', 'cpuct', 'seed']);
 const curve = args.get('curve');
 const visits = Number(args.get('visits') ?? 800);
 const positions = Number(args.get('positions') ?? (curve ? 200 : 1000));
