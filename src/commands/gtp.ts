@@ -1,12 +1,15 @@
 /**
- * `tengen gtp [--model PATH] [--visits N | --time S] [--size N] [--komi K] [--seed N]`: a GTP v2 Go
- * engine on stdin/stdout, for Sabaki, GoGui, KGS clients and `tengen match`. The default player is
- * UCT with random rollouts; --model DIR (a net saved by `tengen selfplay --game go`, or its run
- * directory) plays PUCT guided by that net, on the board size it was trained for.
+ * `tengen gtp [--model PATH|none] [--visits N | --time S] [--size N] [--komi K] [--seed N]`: a GTP v2 Go
+ * engine on stdin/stdout, for Sabaki, GoGui, KGS clients and `tengen match`. --model DIR (a net saved
+ * by `tengen selfplay --game go`, or its run directory) plays PUCT guided by that net, on the board
+ * size it was trained for. Without --model, each board size the controller asks for plays the net
+ * that ships for it (models/go-9x9, models/go-7x7) and UCT with random rollouts where none ships
+ * (19x19); --model none always plays UCT with random rollouts.
  */
 import type { Command } from 'commander';
 import { UserError } from '../util/errors.ts';
 import { numberFlag } from '../util/flags.ts';
+import { shippedNetDir } from '../agents/alphazero/shipped.ts';
 import { GtpEngine, MctsPlayer, runGtp } from '../env/games/go/gtp.ts';
 import type { Evaluator, Game } from '../env/games/game.ts';
 
@@ -18,6 +21,27 @@ async function netEvaluatorFor(dir: string, backend: string | undefined): Promis
   return (game) => {
     checkNetFits(net.spec.inputShape, net.spec.numActions, game, found);
     return new NetEvaluator(game, net.model);
+  };
+}
+
+/**
+ * The shipped net for each board size, loaded the first time a game of that size asks for a move;
+ * undefined (UCT with random rollouts) for a size no net ships for. Says on stderr which it plays.
+ */
+function shippedEvaluators(backend: string | undefined): (game: Game) => Promise<Evaluator | undefined> {
+  const loaded = new Map<number, Promise<((game: Game) => Evaluator) | undefined>>();
+  return async (game) => {
+    const size = Number(game.params.size);
+    let forSize = loaded.get(size);
+    if (forSize === undefined) {
+      const dir = shippedNetDir('go', size);
+      process.stderr.write(dir === null
+        ? `tengen gtp: no net ships for ${size}x${size}; playing UCT with random rollouts\n`
+        : `tengen gtp: ${size}x${size} plays the shipped net ${dir} (--model none for UCT with random rollouts)\n`);
+      forSize = dir === null ? Promise.resolve(undefined) : netEvaluatorFor(dir, backend);
+      loaded.set(size, forSize);
+    }
+    return (await forSize)?.(game);
   };
 }
 
@@ -37,8 +61,8 @@ interface GtpCliOptions {
 export function register(program: Command): void {
   program
     .command('gtp')
-    .description('run a GTP v2 Go engine on stdin/stdout (UCT with random rollouts, or PUCT with --model)')
-    .option('--model <path>', 'policy-value net from tengen selfplay --game go (a net or run directory)')
+    .description('run a GTP v2 Go engine on stdin/stdout (PUCT with a net where one ships for the board size or --model names one, else UCT with random rollouts)')
+    .option('--model <path>', "policy-value net from tengen selfplay --game go (a net or run directory); default: the net shipped for the board size, if any; 'none': UCT with random rollouts")
     .option('--visits <n>', 'simulations per move (default 400 when neither --visits nor --time is given)')
     .option('--time <s>', 'seconds per move')
     .option('--size <n>', 'board size 5..19', '19')
@@ -62,7 +86,7 @@ export function register(program: Command): void {
           resignThreshold: o.resign === 'never' ? null : numberFlag('--resign', o.resign, { min: -1, max: 1, integer: false }),
         });
       }
-      const evaluatorFor = o.model && !lee ? await netEvaluatorFor(o.model, backend) : undefined;
+      const evaluatorFor = lee || o.model === 'none' ? undefined : o.model !== undefined ? await netEvaluatorFor(o.model, backend) : shippedEvaluators(backend);
       const visits = o.visits !== undefined ? numberFlag('--visits', o.visits, { min: 1, max: 1e8, integer: true }) : undefined;
       const timeMs = o.time !== undefined ? numberFlag('--time', o.time, { min: 0.01, max: 86400, integer: false }) * 1000 : undefined;
       const engine = new GtpEngine({

@@ -1,4 +1,8 @@
-/** `tengen gtp --model`: a Go net from a selfplay run plays through GTP on its board size only. */
+/**
+ * `tengen gtp --model`: a Go net from a selfplay run plays through GTP on its board size only. Without
+ * --model, a board size with a shipped net (models/go-9x9) plays that net; others, and --model none,
+ * play UCT with random rollouts.
+ */
 import { describe, expect, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
@@ -30,5 +34,22 @@ describe('tengen gtp --model', () => {
     expect(replies[3]).toMatch(/^= ([A-HJ-T][1-9]|pass)$/i);
     expect(replies[6]).toMatch(/^\? .*go needs \[7,7,17\] and 50/);
     expect(r.status).toBe(0);
+  }, 120_000);
+
+  it('plays the shipped 9x9 net on boardsize 9 without --model, UCT elsewhere and with --model none', () => {
+    const input = ['boardsize 9', 'clear_board', 'genmove b', 'boardsize 13', 'clear_board', 'genmove b', 'quit', ''].join('\n');
+    const vertex = /^= ([A-HJ-T](1[0-9]|[1-9])|pass)$/i;
+    const shipped = spawnSync(tsx, ['src/cli.ts', '--backend', 'cpu', 'gtp', '--visits', '16', '--resign', 'never'], { cwd: repo, input, encoding: 'utf8', timeout: 60_000 });
+    expect(shipped.stderr).toMatch(/9x9 plays the shipped net .*models[/\\]go-9x9/);
+    expect(shipped.stderr).toMatch(/no net ships for 13x13; playing UCT with random rollouts/);
+    const replies = shipped.stdout.split('\n\n').map((x) => x.trim()).filter((x) => x !== '');
+    expect(replies[2]).toMatch(vertex);
+    expect(replies[5]).toMatch(vertex);
+    expect(shipped.status).toBe(0);
+
+    const none = spawnSync(tsx, ['src/cli.ts', 'gtp', '--model', 'none', '--visits', '16', '--resign', 'never'], { cwd: repo, input, encoding: 'utf8', timeout: 60_000 });
+    expect(none.stderr).not.toMatch(/shipped net|no net ships/);
+    expect(none.stdout.split('\n\n').map((x) => x.trim()).filter((x) => x !== '')[2]).toMatch(vertex);
+    expect(none.status).toBe(0);
   }, 120_000);
 });

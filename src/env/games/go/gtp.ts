@@ -44,19 +44,20 @@ export class MctsPlayer implements MovePlayer {
   private gameKey = '';
   /**
    * resignThreshold: resign below this root value; null never resigns. evaluatorFor: a policy-value
-   * evaluator for the game (PUCT with a net); without it, UCT with random rollouts. It may throw
-   * (a net made for another board size): genmove then fails with that message.
+   * evaluator for the game (PUCT with a net); without it, or where it gives undefined for a game (no
+   * net for that board size), UCT with random rollouts. It may throw (a net made for another board
+   * size): genmove then fails with that message.
    */
   constructor(
     private readonly seed = 0,
     private readonly resignThreshold: number | null = -0.9,
-    private readonly evaluatorFor?: (game: Game) => Evaluator,
+    private readonly evaluatorFor?: (game: Game) => Evaluator | undefined | Promise<Evaluator | undefined>,
   ) {}
 
   async genmove(state: GoState, opts: GenmoveOptions): Promise<{ action: number; resign?: boolean; analysis?: Candidate[] }> {
     const key = JSON.stringify(state.game.params);
     if (!this.mcts || key !== this.gameKey) {
-      const evaluator = this.evaluatorFor?.(state.game);
+      const evaluator = await this.evaluatorFor?.(state.game);
       this.mcts = new MCTS(state.game, {
         seed: this.seed, replay: 'clone', solver: false, reuseTree: false, resignThreshold: this.resignThreshold ?? undefined,
         ...(evaluator ? { evaluator, batchSize: 8, virtualLoss: 3 } : {}),
