@@ -13,6 +13,7 @@ import { createBestEvaluatorWithReason } from '../src/nets/best-evaluator.ts';
 import { makeGame } from '../src/env/games/index.ts';
 import { connect4FromMoves } from '../src/env/games/connect4.ts';
 import { columnScores } from '../src/env/solvers/connect4.ts';
+import { SymmetryAveragedEvaluator } from '../src/nets/symmetry-evaluator.ts';
 import { findNetDir, loadNet } from '../src/agents/alphazero/net.ts';
 import { batched, netAgent, playMatch, uctAgent, type AgentFactory, type MatchResult } from '../src/agents/alphazero/agents.ts';
 import type { Fpu } from '../src/mcts/types.ts';
@@ -47,6 +48,8 @@ export interface MeasureOptions {
   cPuct?: number;
   /** Seed of the match against UCT (default 4242); other seeds give other games. */
   seed?: number;
+  /** Average each evaluation over the position and its mirror image (SymmetryAveragedEvaluator). */
+  symmetries?: boolean;
   log?: (line: string) => void;
 }
 
@@ -63,14 +66,15 @@ export interface Connect4NetPlayer {
  * The net's player as every Connect Four measurement here plays it: PUCT with the net (searches share
  * net calls through one batching evaluator, onnxruntime where it loads), no noise, the most visited move.
  */
-export async function openConnect4Player(modelArg: string, o: Pick<MeasureOptions, 'visits' | 'fpu' | 'mctsBatchSize' | 'cPuct'>): Promise<Connect4NetPlayer> {
+export async function openConnect4Player(modelArg: string, o: Pick<MeasureOptions, 'visits' | 'fpu' | 'mctsBatchSize' | 'cPuct' | 'symmetries'>): Promise<Connect4NetPlayer> {
   const game = makeGame('connect4');
   const dir = findNetDir(modelArg);
   if (dir === null) throw new Error(`no net in ${modelArg}`);
   const net = await loadNet(dir);
   const best = await createBestEvaluatorWithReason(game, net.model);
-  const inference = best.fallbackReason === undefined ? 'onnxruntime' : `tfjs (${best.fallbackReason})`;
-  const agent = netAgent(game, batched(best.evaluator), { simulations: o.visits, cPuct: o.cPuct ?? 1.5, mctsBatchSize: o.mctsBatchSize ?? 8, virtualLoss: 3, temperatureMoves: 0, ...(o.fpu !== undefined ? { fpu: o.fpu } : {}) });
+  const evaluator = o.symmetries === true ? new SymmetryAveragedEvaluator(game, best.evaluator) : best.evaluator;
+  const inference = `${best.fallbackReason === undefined ? 'onnxruntime' : `tfjs (${best.fallbackReason})`}${o.symmetries === true ? ', averaged over the position and its mirror' : ''}`;
+  const agent = netAgent(game, batched(evaluator), { simulations: o.visits, cPuct: o.cPuct ?? 1.5, mctsBatchSize: o.mctsBatchSize ?? 8, virtualLoss: 3, temperatureMoves: 0, ...(o.fpu !== undefined ? { fpu: o.fpu } : {}) });
   const close = async (): Promise<void> => {
     if ('dispose' in best.evaluator && typeof best.evaluator.dispose === 'function') await (best.evaluator.dispose as () => Promise<void>)();
     net.model.dispose();

@@ -18,7 +18,7 @@ import { cpus } from 'node:os';
 import { initBackend } from '../src/nets/backend.ts';
 import { byColour, measureConnect4, parseFlagPairs, root } from './connect4-measure.ts';
 
-const args = parseFlagPairs(process.argv.slice(2), ['model', 'visits', 'positions', 'games', 'uct', 'out', 'curve', 'every', 'from', 'fpu', 'batch', 'cpuct', 'seed']);
+const args = parseFlagPairs(process.argv.slice(2), ['model', 'visits', 'positions', 'games', 'uct', 'out', 'curve', 'every', 'from', 'fpu', 'batch', 'cpuct', 'seed', 'symmetries']);
 const curve = args.get('curve');
 const visits = Number(args.get('visits') ?? 800);
 const positions = Number(args.get('positions') ?? (curve ? 200 : 1000));
@@ -37,7 +37,10 @@ const num = (k: string): number | undefined => {
   if (!Number.isFinite(n) || n <= 0) throw new Error(`--${k}: expected a positive number, got '${v}'`);
   return n;
 };
-const search = { mctsBatchSize: num('batch'), cPuct: num('cpuct'), seed: num('seed') };
+// --symmetries on: every evaluation averaged over the position and its mirror (default off).
+const symArg = args.get('symmetries') ?? 'off';
+if (symArg !== 'on' && symArg !== 'off') throw new Error(`--symmetries: expected on or off, got '${symArg}'`);
+const search = { mctsBatchSize: num('batch'), cPuct: num('cpuct'), seed: num('seed'), symmetries: symArg === 'on' };
 await initBackend({ quiet: true });
 const pct = (a: number, n: number): string => `${((100 * a) / Math.max(1, n)).toFixed(1)}%`;
 

@@ -12,8 +12,10 @@ import { policyValueShapes, predictPolicyValue, type PolicyValueBatch, type Poli
 
 /** An Evaluator backed by a net, with raw batch access. */
 export interface NetworkEvaluator extends Evaluator {
-  /** 'tfjs-<backend>' or 'onnxruntime'. */
+  /** 'tfjs-<backend>' or 'onnxruntime' (with '+N symmetries' when averaged over board symmetries). */
   readonly kind: string;
+  /** The net's input shape, action count and policy output kind. */
+  readonly shapes: PolicyValueShapes;
   /** Raw outputs for n observations laid out back to back (channels-last): policy as the net gives it. */
   predictBatch(obs: Float32Array, n: number): Promise<PolicyValueBatch>;
   /** Free what the evaluator holds (not the tfjs model, which the caller owns). */

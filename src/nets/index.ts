@@ -22,4 +22,5 @@ export { policyValueShapes, predictPolicyValue, type PolicyValueShapes, type Pol
 export { NetEvaluator, stackObservations, maskedPolicy, checkModelFitsGame, type NetworkEvaluator, type NetEvaluatorOptions } from './evaluator.ts';
 export { exportOnnx, toOnnxBytes, onnxOutputNames, ONNX_OPSET } from './onnx-export.ts';
 export { OnnxEvaluator, loadOnnxRuntime, type OnnxEvaluatorOptions } from './onnx-evaluator.ts';
+export { SymmetryAveragedEvaluator, type SymmetryAveragedOptions } from './symmetry-evaluator.ts';
 export { createBestEvaluator, createBestEvaluatorWithReason, type BestEvaluator, type BestEvaluatorOptions } from './best-evaluator.ts';
