@@ -1,7 +1,7 @@
 /**
  * `tengen arena --a <agent> --b <agent> --game G --games N`: a match with alternating colours,
  * reported as W/D/L for A with the 95% confidence interval of A's score and the implied Elo gap.
- * Agents: checkpoint:DIR, mcts:N, solver, random, gtp:"cmd" (an external GTP engine, Go).
+ * Agents: checkpoint:DIR, shipped (the net under models/ for the game), mcts:N, solver, random, gtp:"cmd" (an external GTP engine, Go).
  */
 import type { Command } from 'commander';
 import { UserError } from '../util/errors.ts';
@@ -45,7 +45,8 @@ export async function runArena(
   const visits = optionalNumberFlag('--visits', f.visits, { min: 1, integer: true }) ?? 100;
   const seed = f.seed === undefined ? 1 : Number(f.seed);
   if (!Number.isFinite(seed)) throw new UserError(`--seed must be a number, got '${f.seed}'`);
-  if (f.a.startsWith('checkpoint:') || f.b.startsWith('checkpoint:')) await initBackend({ backend: f.backend, quiet: true });
+  const playsNet = (spec: string): boolean => spec.startsWith('checkpoint:') || spec === 'shipped' || spec.startsWith('shipped:');
+  if (playsNet(f.a) || playsNet(f.b)) await initBackend({ backend: f.backend, quiet: true });
   const o = { visits, cPuct: 1.5, temperatureMoves: 2 };
   const a = await parseAgent(f.a, game, o);
   const b = await parseAgent(f.b, game, o);
@@ -71,7 +72,7 @@ export function register(program: Command): void {
   program
     .command('arena')
     .description('play two agents against each other (colours alternate) and report W/D/L with a 95% confidence interval')
-    .requiredOption('--a <agent>', 'agent A: checkpoint:DIR, mcts:N, solver, random, gtp:COMMAND (Go)')
+    .requiredOption('--a <agent>', 'agent A: checkpoint:DIR, shipped (the net that ships for the game), mcts:N, solver, random, gtp:COMMAND (Go)')
     .requiredOption('--b <agent>', 'agent B (same forms as --a)')
     .requiredOption('--game <name>', 'game: tictactoe, connect4, othello, gomoku, go')
     .option('--games <n>', 'games to play (default 20)')

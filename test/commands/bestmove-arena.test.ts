@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { Readable } from 'node:stream';
+import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -9,6 +10,8 @@ import { tictactoeFromMoves, tictactoeOptimalMoves } from '../../src/env/solvers
 import { UserError } from '../../src/util/errors.ts';
 import { gnugoAvailable } from '../../src/agents/alphazero/gnugo-yardstick.ts';
 import { gnugoPath } from '../../src/env/games/go/match.ts';
+
+const repo = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
 const gnugo = gnugoAvailable() ? gnugoPath() : undefined;
 
@@ -82,6 +85,17 @@ describe('tengen arena', () => {
     const out: string[] = [];
     await runArena({ a: `gtp:${gnugo} --mode gtp --level 0`, b: 'random', game: 'go', params: '{"size":5,"komi":0.5}', games: '2' }, (s) => out.push(s));
     expect(out.join('')).toMatch(/A wins 2, draws 0, losses 0;/);
+  }, 60_000);
+
+  it('plays the shipped net as agent shipped, and says where none ships', async () => {
+    // Through the CLI, in a fresh process: the tensor backend is started for 'shipped' as for checkpoint:DIR.
+    const r = spawnSync(process.execPath, ['bin/tengen.js', 'arena', '--a', 'shipped', '--b', 'random', '--game', 'connect4', '--games', '4', '--visits', '50'], { cwd: repo, encoding: 'utf8', timeout: 60_000 });
+    expect(r.stderr).not.toMatch(/tengen: /);
+    expect(r.stdout).toMatch(/connect4: shipped vs random, 4 games/);
+    expect(r.stdout).toMatch(/A wins 4, draws 0, losses 0;/);
+    expect(r.status).toBe(0);
+    await expect(runArena({ a: 'shipped', b: 'random', game: 'othello', games: '1' })).rejects.toThrow(/no net ships for othello 8x8/);
+    await expect(runArena({ a: 'shipped:x', b: 'random', game: 'connect4', games: '1' })).rejects.toThrow(/takes no argument/);
   }, 60_000);
 
   it('rejects unknown agents clearly', async () => {

@@ -2,17 +2,19 @@
  * Agents named on the command line (`tengen arena --a checkpoint:runs/x --b mcts:400`) and move
  * lists read from text (`tengen bestmove`):
  *   checkpoint:DIR  a trained net (a run directory, a checkpoint or a net directory) + PUCT MCTS
+ *   shipped         the net that ships for the game under models/ (models/connect4, models/go-9x9...) + PUCT MCTS
  *   mcts:N          pure UCT MCTS with N random-rollout simulations per move
  *   solver          the perfect player (tic-tac-toe, Connect Four)
  *   random          uniformly random legal moves
  *   gtp:COMMAND     an external GTP engine (Go), e.g. gtp:"gnugo --mode gtp --level 1"
  */
 import type { Game, State } from '../../env/games/game.ts';
-import { NetEvaluator } from '../../nets/evaluator.ts';
+import { createBestEvaluator } from '../../nets/best-evaluator.ts';
 import { UserError } from '../../util/errors.ts';
 import { batched, netAgent, randomAgent, solverAgent, uctAgent, type AgentFactory } from './agents.ts';
 import { findNetDir, loadNet } from './net.ts';
 import { gtpAgent } from './gtp-agent.ts';
+import { shippedNetDir } from './shipped.ts';
 
 export interface AgentSpecOptions {
   /** Simulations per move for net agents. */
@@ -41,20 +43,38 @@ export async function parseAgent(spec: string, game: Game, o: AgentSpecOptions):
       if (!arg) throw new UserError(`agent '${spec}': expected checkpoint:DIR (a selfplay run directory or a saved net)`);
       const dir = findNetDir(arg);
       if (dir === null) throw new UserError(`agent '${spec}': no net found in ${arg} (expected model.json there or in ${arg}/checkpoint/best)`);
-      const net = await loadNet(dir);
-      checkNetFits(net.spec.inputShape, net.spec.numActions, game, dir);
-      const ev = batched(new NetEvaluator(game, net.model));
-      return {
-        factory: netAgent(game, ev, { simulations: o.visits, cPuct: o.cPuct, mctsBatchSize: 8, virtualLoss: 3, temperatureMoves: o.temperatureMoves }),
-        name: `checkpoint:${arg}`,
-        dispose: () => net.model.dispose(),
-      };
+      return netSpecAgent(dir, `checkpoint:${arg}`, game, o);
+    }
+    case 'shipped': {
+      if (arg) throw new UserError(`agent '${spec}': 'shipped' takes no argument (it is the net under models/ for the game and board size)`);
+      const size = typeof game.params.size === 'number' ? game.params.size : undefined;
+      const dir = shippedNetDir(game.name, size);
+      if (dir === null) throw new UserError(`agent 'shipped': no net ships for ${game.name}${size === undefined ? '' : ` ${size}x${size}`}; nets ship for connect4, tictactoe and go on 7x7 and 9x9 (use checkpoint:DIR for another)`);
+      return netSpecAgent(dir, 'shipped', game, o);
     }
     case 'gtp':
       return { factory: gtpAgent(game, arg), name: `gtp:${arg}`, dispose: none };
     default:
-      throw new UserError(`unknown agent '${spec}'; expected checkpoint:DIR, mcts:N, solver, random or gtp:COMMAND (Go)`);
+      throw new UserError(`unknown agent '${spec}'; expected checkpoint:DIR, shipped, mcts:N, solver, random or gtp:COMMAND (Go)`);
   }
+}
+
+/**
+ * PUCT with the net in `dir` (checked to fit the game), evaluated by onnxruntime where it loads (as
+ * self-play and the benches do), else by tfjs.
+ */
+async function netSpecAgent(dir: string, name: string, game: Game, o: AgentSpecOptions): Promise<{ factory: AgentFactory; name: string; dispose: () => void }> {
+  const net = await loadNet(dir);
+  checkNetFits(net.spec.inputShape, net.spec.numActions, game, dir);
+  const inner = await createBestEvaluator(game, net.model);
+  return {
+    factory: netAgent(game, batched(inner), { simulations: o.visits, cPuct: o.cPuct, mctsBatchSize: 8, virtualLoss: 3, temperatureMoves: o.temperatureMoves }),
+    name,
+    dispose: () => {
+      void inner.dispose();
+      net.model.dispose();
+    },
+  };
 }
 
 /**
