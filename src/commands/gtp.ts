@@ -13,14 +13,21 @@ import { shippedNetDir } from '../agents/alphazero/shipped.ts';
 import { GtpEngine, MctsPlayer, runGtp } from '../env/games/go/gtp.ts';
 import type { Evaluator, Game } from '../env/games/game.ts';
 
-/** Load a Go net once; the evaluator checks it fits each board size the controller asks for. */
-async function netEvaluatorFor(dir: string, backend: string | undefined): Promise<(game: Game) => Evaluator> {
-  const { NetEvaluator } = await import('../nets/evaluator.ts');
+/**
+ * Load a Go net once; the evaluator (onnxruntime where it loads, else tfjs) is made once per game
+ * variant the controller asks for, after checking the net fits that board size.
+ */
+async function netEvaluatorFor(dir: string, backend: string | undefined): Promise<(game: Game) => Promise<Evaluator>> {
+  const { createBestEvaluator } = await import('../nets/best-evaluator.ts');
   const { openNet, checkNetFits } = await import('../agents/alphazero/agent-spec.ts');
   const { dir: found, net } = await openNet(dir, backend);
+  const made = new Map<string, Promise<Evaluator>>();
   return (game) => {
     checkNetFits(net.spec.inputShape, net.spec.numActions, game, found);
-    return new NetEvaluator(game, net.model);
+    const key = JSON.stringify(game.params);
+    let ev = made.get(key);
+    if (ev === undefined) made.set(key, (ev = createBestEvaluator(game, net.model)));
+    return ev;
   };
 }
 
@@ -29,7 +36,7 @@ async function netEvaluatorFor(dir: string, backend: string | undefined): Promis
  * undefined (UCT with random rollouts) for a size no net ships for. Says on stderr which it plays.
  */
 function shippedEvaluators(backend: string | undefined): (game: Game) => Promise<Evaluator | undefined> {
-  const loaded = new Map<number, Promise<((game: Game) => Evaluator) | undefined>>();
+  const loaded = new Map<number, Promise<((game: Game) => Promise<Evaluator>) | undefined>>();
   return async (game) => {
     const size = Number(game.params.size);
     let forSize = loaded.get(size);

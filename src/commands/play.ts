@@ -21,11 +21,12 @@ import { loadInk } from '../../tui/load-ink.ts';
  * directory, a selfplay run directory (its best net) or a checkpoint.
  */
 export async function netPlayAgent(game: Game, state: State, dir: string, visits: number, timeMs: number | undefined, backend?: string): Promise<PlayAgent> {
-  const { NetEvaluator } = await import('../nets/evaluator.ts');
+  const { createBestEvaluator } = await import('../nets/best-evaluator.ts');
   const { openNet, checkNetFits } = await import('../agents/alphazero/agent-spec.ts');
   const { dir: found, net } = await openNet(dir, backend);
   checkNetFits(net.spec.inputShape, net.spec.numActions, game, found);
-  const evaluator = new NetEvaluator(game, net.model);
+  // onnxruntime where it loads (as self-play and the benches), else tfjs.
+  const evaluator = await createBestEvaluator(game, net.model);
   return mctsAgent(state, {
     visits,
     timeMs,
