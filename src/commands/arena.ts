@@ -6,7 +6,6 @@
 import type { Command } from 'commander';
 import { UserError } from '../util/errors.ts';
 import { optionalNumberFlag } from '../util/flags.ts';
-import { initBackend } from '../nets/backend.ts';
 import { makeGame } from '../agents/alphazero/games.ts';
 import { parseAgent } from '../agents/alphazero/agent-spec.ts';
 import { playMatch } from '../agents/alphazero/agents.ts';
@@ -45,9 +44,8 @@ export async function runArena(
   const visits = optionalNumberFlag('--visits', f.visits, { min: 1, integer: true }) ?? 100;
   const seed = f.seed === undefined ? 1 : Number(f.seed);
   if (!Number.isFinite(seed)) throw new UserError(`--seed must be a number, got '${f.seed}'`);
-  const playsNet = (spec: string): boolean => spec.startsWith('checkpoint:') || spec === 'shipped' || spec.startsWith('shipped:');
-  if (playsNet(f.a) || playsNet(f.b)) await initBackend({ backend: f.backend, quiet: true });
-  const o = { visits, cPuct: 1.5, temperatureMoves: 2 };
+  // A net agent starts the tensor backend when it loads its net (openNet).
+  const o = { visits, cPuct: 1.5, temperatureMoves: 2, backend: f.backend };
   const a = await parseAgent(f.a, game, o);
   const b = await parseAgent(f.b, game, o);
   try {

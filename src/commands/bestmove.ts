@@ -14,7 +14,7 @@ import { MCTS } from '../mcts/mcts.ts';
 import { makeGame } from '../agents/alphazero/games.ts';
 import { findNetDir, loadNet } from '../agents/alphazero/net.ts';
 import { checkNetFits, moveToText, positionFromLine } from '../agents/alphazero/agent-spec.ts';
-import { shippedNetDir } from '../agents/alphazero/shipped.ts';
+import { shippedNetFor } from '../agents/alphazero/shipped.ts';
 
 interface Flags {
   game: string;
@@ -44,7 +44,7 @@ export async function runBestmove(f: Flags, input: NodeJS.ReadableStream = proce
     modelDir = findNetDir(f.model);
     if (modelDir === null) throw new UserError(`--model ${f.model}: no net found (expected model.json there, or a selfplay run directory)`);
   } else {
-    const shipped = shippedNetDir(game.name, typeof params.size === 'number' ? params.size : undefined);
+    const shipped = shippedNetFor(game);
     if (shipped !== null) modelDir = findNetDir(shipped);
   }
   let mcts: MCTS;

@@ -9,7 +9,7 @@
 import type { Command } from 'commander';
 import { UserError } from '../util/errors.ts';
 import { numberFlag } from '../util/flags.ts';
-import { shippedNetDir } from '../agents/alphazero/shipped.ts';
+import { shippedNetFor } from '../agents/alphazero/shipped.ts';
 import { GtpEngine, MctsPlayer, runGtp } from '../env/games/go/gtp.ts';
 import type { Evaluator, Game } from '../env/games/game.ts';
 
@@ -41,7 +41,7 @@ function shippedEvaluators(backend: string | undefined): (game: Game) => Promise
     const size = Number(game.params.size);
     let forSize = loaded.get(size);
     if (forSize === undefined) {
-      const dir = shippedNetDir('go', size);
+      const dir = shippedNetFor(game);
       process.stderr.write(dir === null
         ? `tengen gtp: no net ships for ${size}x${size}; playing UCT with random rollouts\n`
         : `tengen gtp: ${size}x${size} plays the shipped net ${dir} (--model none for UCT with random rollouts)\n`);

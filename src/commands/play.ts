@@ -12,7 +12,7 @@ import type { Game, Player, State } from '../env/games/game.ts';
 import { UserError } from '../util/errors.ts';
 import { numberFlag } from '../util/flags.ts';
 import { writeFileAtomic } from '../util/fs.ts';
-import { shippedNetDir } from '../agents/alphazero/shipped.ts';
+import { shippedNetFor } from '../agents/alphazero/shipped.ts';
 import { mctsAgent, type PlayAgent } from '../../tui/play-agent.ts';
 import { loadInk } from '../../tui/load-ink.ts';
 
@@ -126,7 +126,7 @@ export function register(program: Command): void {
       const timeMs = o.time !== undefined ? Number(o.time) * 1000 : undefined;
       if (timeMs !== undefined && !(timeMs > 0)) throw new UserError(`--time must be a positive number of seconds, got '${o.time}'`);
       const state = game.newInitialState();
-      const shipped = shippedNetDir(game.name, size);
+      const shipped = shippedNetFor(game);
       let agent: PlayAgent;
       if (o.model !== undefined) agent = await netPlayAgent(game, state, o.model, visits, timeMs, backend);
       else if (shipped !== null) agent = await netPlayAgent(game, state, shipped, visits, timeMs, backend);

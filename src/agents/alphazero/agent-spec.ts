@@ -14,9 +14,11 @@ import { UserError } from '../../util/errors.ts';
 import { batched, netAgent, randomAgent, solverAgent, uctAgent, type AgentFactory } from './agents.ts';
 import { findNetDir, loadNet } from './net.ts';
 import { gtpAgent } from './gtp-agent.ts';
-import { shippedNetDir } from './shipped.ts';
+import { shippedNetFor } from './shipped.ts';
 
 export interface AgentSpecOptions {
+  /** Tensor backend for net agents (started when one is named; default: the best available). */
+  backend?: string;
   /** Simulations per move for net agents. */
   visits: number;
   cPuct: number;
@@ -47,9 +49,9 @@ export async function parseAgent(spec: string, game: Game, o: AgentSpecOptions):
     }
     case 'shipped': {
       if (arg) throw new UserError(`agent '${spec}': 'shipped' takes no argument (it is the net under models/ for the game and board size)`);
-      const size = typeof game.params.size === 'number' ? game.params.size : undefined;
-      const dir = shippedNetDir(game.name, size);
-      if (dir === null) throw new UserError(`agent 'shipped': no net ships for ${game.name}${size === undefined ? '' : ` ${size}x${size}`}; nets ship for connect4, tictactoe and go on 7x7 and 9x9 (use checkpoint:DIR for another)`);
+      const dir = shippedNetFor(game);
+      const size = game.params.size;
+      if (dir === null) throw new UserError(`agent 'shipped': no net ships for ${game.name}${typeof size === 'number' ? ` ${size}x${size}` : ''}; nets ship for connect4, tictactoe and go on 7x7 and 9x9 (use checkpoint:DIR for another)`);
       return netSpecAgent(dir, 'shipped', game, o);
     }
     case 'gtp':
@@ -61,10 +63,10 @@ export async function parseAgent(spec: string, game: Game, o: AgentSpecOptions):
 
 /**
  * PUCT with the net in `dir` (checked to fit the game), evaluated by onnxruntime where it loads (as
- * self-play and the benches do), else by tfjs.
+ * self-play and the benches do), else by tfjs on the backend openNet starts.
  */
 async function netSpecAgent(dir: string, name: string, game: Game, o: AgentSpecOptions): Promise<{ factory: AgentFactory; name: string; dispose: () => void }> {
-  const net = await loadNet(dir);
+  const { net } = await openNet(dir, o.backend);
   checkNetFits(net.spec.inputShape, net.spec.numActions, game, dir);
   const inner = await createBestEvaluator(game, net.model);
   return {

@@ -2,6 +2,7 @@
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { Game } from '../../env/games/game.ts';
 
 export const SHIPPED_MODELS = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'models');
 
@@ -12,4 +13,9 @@ export const SHIPPED_MODELS = join(dirname(fileURLToPath(import.meta.url)), '..'
 export function shippedNetDir(gameName: string, size?: number): string | null {
   const dir = join(SHIPPED_MODELS, size === undefined ? gameName : `${gameName}-${size}x${size}`);
   return existsSync(join(dir, 'model.json')) ? dir : null;
+}
+
+/** The shipped net for a game variant: sized by its board-size parameter where it has one (Go, Othello, Gomoku). */
+export function shippedNetFor(game: Game): string | null {
+  return shippedNetDir(game.name, typeof game.params.size === 'number' ? game.params.size : undefined);
 }
