@@ -9,7 +9,7 @@ import { createInterface } from 'node:readline';
 import type { Command } from 'commander';
 import { UserError } from '../util/errors.ts';
 import { initBackend } from '../nets/backend.ts';
-import { createBestEvaluatorWithReason } from '../nets/best-evaluator.ts';
+import { createBestEvaluator } from '../nets/best-evaluator.ts';
 import { MCTS } from '../mcts/mcts.ts';
 import { makeGame } from '../agents/alphazero/games.ts';
 import { findNetDir, loadNet } from '../agents/alphazero/net.ts';
@@ -53,9 +53,9 @@ export async function runBestmove(f: Flags, input: NodeJS.ReadableStream = proce
     const net = await loadNet(modelDir);
     checkNetFits(net.spec.inputShape, net.spec.numActions, game, modelDir);
     // onnxruntime where it loads (as self-play and the benches), else tfjs: the same outputs, faster.
-    const best = await createBestEvaluatorWithReason(game, net.model);
-    mcts = new MCTS(game, { seed, evaluator: best.evaluator, cPuct: 1.5, batchSize: 8, virtualLoss: 3, reuseTree: false });
-    err(`tengen bestmove: ${game.name}, net ${modelDir} (${best.evaluator.kind}), ${visits ?? 200} visits per move\n`);
+    const evaluator = await createBestEvaluator(game, net.model);
+    mcts = new MCTS(game, { seed, evaluator, cPuct: 1.5, batchSize: 8, virtualLoss: 3, reuseTree: false });
+    err(`tengen bestmove: ${game.name}, net ${modelDir} (${evaluator.kind}), ${visits ?? 200} visits per move\n`);
   } else {
     mcts = new MCTS(game, { seed, reuseTree: false });
     err(`tengen bestmove: no trained net for ${game.name} (no --model and no models/${game.name}/); using pure MCTS with ${visits ?? 2000} random rollouts\n`);

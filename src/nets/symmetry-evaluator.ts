@@ -9,7 +9,7 @@
  * and without, bench/results/alphazero-connect4.md); it is an option, off everywhere by default.
  */
 import type { Game, State, Symmetry } from '../env/games/game.ts';
-import { evaluateInChunks, type NetworkEvaluator } from './evaluator.ts';
+import { evaluateInChunks, maskedPolicy, type NetworkEvaluator } from './evaluator.ts';
 import type { PolicyValueBatch, PolicyValueShapes } from './policy-value.ts';
 
 export interface SymmetryAveragedOptions {
@@ -26,6 +26,8 @@ export class SymmetryAveragedEvaluator implements NetworkEvaluator {
   private readonly maxBatch: number;
   /** actionImage[k][a]: the action of symmetry k's image position that is action a of the position. */
   private readonly actionImage: Int32Array[];
+  /** Every action allowed: each view's prior over all actions (the search masks the illegal ones later). */
+  private readonly allActions: Uint8Array;
 
   constructor(
     readonly game: Game,
@@ -41,6 +43,7 @@ export class SymmetryAveragedEvaluator implements NetworkEvaluator {
     this.kind = `${inner.kind}+${this.symmetries.length} symmetries`;
     const A = inner.shapes.numActions;
     this.actionImage = this.symmetries.map((s) => Int32Array.from({ length: A }, (_, a) => s.mapAction(a)));
+    this.allActions = new Uint8Array(A).fill(1);
   }
 
   /** Number of symmetries averaged. */
@@ -61,12 +64,10 @@ export class SymmetryAveragedEvaluator implements NetworkEvaluator {
     const raw = await this.inner.predictBatch(all, K * n);
     const policy = new Float32Array(n * A);
     const value = new Float32Array(n);
-    const probs = new Float32Array(A);
     for (let k = 0; k < K; k++) {
       const image = this.actionImage[k]!;
       for (let i = 0; i < n; i++) {
-        const row = (k * n + i) * A;
-        toProbabilities(raw.policy, row, A, this.inner.shapes.policyIsProbabilities, probs);
+        const probs = maskedPolicy(raw.policy, k * n + i, A, this.allActions, this.inner.shapes.policyIsProbabilities);
         const out = i * A;
         for (let a = 0; a < A; a++) policy[out + a]! += probs[image[a]!]! / K;
         value[i]! += raw.value[k * n + i]! / K;
@@ -82,17 +83,4 @@ export class SymmetryAveragedEvaluator implements NetworkEvaluator {
   dispose(): Promise<void> | void {
     return this.inner.dispose();
   }
-}
-
-/** Row `row` of `raw` as probabilities over all actions (softmax of logits; probabilities copied). */
-function toProbabilities(raw: Float32Array, row: number, A: number, isProbabilities: boolean, out: Float32Array): void {
-  if (isProbabilities) {
-    for (let a = 0; a < A; a++) out[a] = Math.max(0, raw[row + a]!);
-    return;
-  }
-  let max = -Infinity;
-  for (let a = 0; a < A; a++) if (raw[row + a]! > max) max = raw[row + a]!;
-  let sum = 0;
-  for (let a = 0; a < A; a++) sum += out[a] = Math.exp(raw[row + a]! - max);
-  for (let a = 0; a < A; a++) out[a]! /= sum;
 }
