@@ -19,7 +19,8 @@
  * to its child and SIGKILLs the child if it does not acknowledge within 30 ms, which a run busy
  * training never does, so under `npx tsx` a Ctrl-C ends the run at once without writing the results.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
+import { writeFileAtomic } from '../src/util/fs.ts';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { initBackend } from '../src/nets/backend.ts';
@@ -169,7 +170,7 @@ mkdirSync('bench/results', { recursive: true });
 // Go's board sizes get a file each (alphazero-go-7x7.md), so a 9x9 run does not overwrite a 7x7 one.
 const size = cfg.gameParams.size;
 const file = join('bench/results', game === 'tictactoe' ? 'alphazero.md' : game === 'go' && typeof size === 'number' ? `alphazero-go-${size}x${size}.md` : `alphazero-${game}.md`);
-writeFileSync(file, lines.join('\n') + '\n');
+writeFileAtomic(file, lines.join('\n') + '\n');
 console.log(lines.join('\n'));
 console.log(`wrote ${file}`);
 const saveTo = one('save-model');

@@ -12,7 +12,8 @@
  * --curve measures every --every-th generation net of a `tengen selfplay` run directory (and its
  * last) from generation --from on, against the run's wall-clock minutes from its metrics.jsonl, and prints the table.
  */
-import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { writeFileAtomic } from '../src/util/fs.ts';
 import { join, relative } from 'node:path';
 import { cpus } from 'node:os';
 import { initBackend } from '../src/nets/backend.ts';
@@ -103,6 +104,6 @@ if (curve !== undefined) {
     `Against UCT by the net's colour: ${byColour(m)}.`,
     '',
   ];
-  writeFileSync(out, lines.join('\n'));
+  writeFileAtomic(out, lines.join('\n'));
   console.log(`wrote ${out}`);
 }
