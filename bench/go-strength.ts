@@ -1,7 +1,8 @@
 /**
  * Go strength against GNU Go 3.8: `tengen gtp` (its defaults, or --engine CMD) against
- * `gnugo --mode gtp --level L`, colours alternating, komi 7.5, games ended by passes scored by GNU Go's
- * final_score (it removes dead stones), SGFs kept. Prints and writes per (board size, level): wins,
+ * `gnugo --mode gtp --level L --chinese-rules`, colours alternating, komi 7.5 with area scoring (GNU Go
+ * counts Japanese-style unless told otherwise), games ended by passes scored by GNU Go's final_score (it
+ * removes dead stones), SGFs kept. Prints and writes per (board size, level): wins,
  * the win rate with its 95% Wilson interval, seconds per move (mean and longest, as the referee timed
  * the genmove replies) and, on 13x13 and up, the opening check: tengen moves on the first two lines
  * among its first 10 moves that neither captured nor answered a move within distance 2.
@@ -70,7 +71,7 @@ function openingEdgeMoves(sgfPath: string, tengenIsBlack: boolean): number {
 async function playLevel(level: number): Promise<Row> {
   const dir = join('runs', 'go-strength', `${size}x${size}-level${level}-${tag}`);
   mkdirSync(dir, { recursive: true });
-  const gnugo = `${gnugoPath()} --mode gtp --level ${level}`;
+  const gnugo = `${gnugoPath()} --mode gtp --level ${level} --chinese-rules`;
   const per = Math.ceil(games / parallel);
   const shards: Promise<GameRecord[]>[] = [];
   for (let k = 0; k < parallel; k++) {
@@ -108,8 +109,8 @@ async function playLevel(level: number): Promise<Row> {
 
 const HEADER = `# Go strength against GNU Go 3.8
 
-\`npx tsx bench/go-strength.ts\` (see its header). Komi 7.5, colours alternating, games ended by passes scored by GNU Go's
-final_score. s/move: mean / longest genmove reply of tengen as timed by the referee (with --parallel > 1 the two shards
+\`npx tsx bench/go-strength.ts\` (see its header). Komi 7.5, area scoring (GNU Go with --chinese-rules), colours alternating,
+games ended by passes scored by GNU Go's final_score. s/move: mean / longest genmove reply of tengen as timed by the referee (with --parallel > 1 the two shards
 share the 2 cores, so the time columns of such rows are not the time target's measurement). Games: go-strength/*.sgf.
 
 | board | GNU Go level | tag | games | wins | draws | win rate (95% CI) | s/move mean / max | resigned | opening edge moves | parallel | engine | when |

@@ -34,16 +34,17 @@ interface Helper {
 /** Sum root statistics of several searches of one position. */
 export function mergeSummaries(parts: SearchSummary[]): SearchSummary {
   if (parts.length === 1) return parts[0]!;
-  const byAction = new Map<number, { m: MoveStats; wins: number; amafWins: number; pvVisits: number }>();
+  const byAction = new Map<number, { m: MoveStats; wins: number; score: number; amafWins: number; pvVisits: number }>();
   for (const p of parts) {
     for (const m of p.moves) {
       const e = byAction.get(m.action);
       if (!e) {
-        byAction.set(m.action, { m: { ...m }, wins: m.winrate * m.visits, amafWins: m.amafWinrate * m.amafVisits, pvVisits: m.visits });
+        byAction.set(m.action, { m: { ...m }, wins: m.winrate * m.visits, score: m.scoreLead * m.visits, amafWins: m.amafWinrate * m.amafVisits, pvVisits: m.visits });
         continue;
       }
       e.m.visits += m.visits;
       e.wins += m.winrate * m.visits;
+      e.score += m.scoreLead * m.visits;
       e.m.amafVisits += m.amafVisits;
       e.amafWins += m.amafWinrate * m.amafVisits;
       if (m.visits > e.pvVisits) {
@@ -53,7 +54,7 @@ export function mergeSummaries(parts: SearchSummary[]): SearchSummary {
     }
   }
   const moves = [...byAction.values()].map((e) => ({
-    ...e.m, winrate: e.m.visits > 0 ? e.wins / e.m.visits : 0, amafWinrate: e.m.amafVisits > 0 ? e.amafWins / e.m.amafVisits : 0,
+    ...e.m, winrate: e.m.visits > 0 ? e.wins / e.m.visits : 0, scoreLead: e.m.visits > 0 ? e.score / e.m.visits : 0, amafWinrate: e.m.amafVisits > 0 ? e.amafWins / e.m.amafVisits : 0,
   }));
   moves.sort((x, y) => y.visits - x.visits || y.winrate - x.winrate);
   const samples = parts.reduce((t, p) => t + p.ownershipSamples, 0);

@@ -5,7 +5,8 @@
  * save from atari, an atari, a 3x3 shape or a move near the last one add won simulations; a self-atari
  * or a first-line move far from every stone adds lost ones. On 13x13 and larger, empty corners and
  * sides are opened on the third and fourth lines, never on the first two (the opening playouts do
- * not see that). A net's policy, when there is one, adds `policyWeight * p` won simulations.
+ * not see that; slowOpeningMove keeps first- and second-line moves out of the tree while the board is
+ * open). A net's policy, when there is one, adds `policyWeight * p` won simulations.
  */
 import { BORDER, Board, EMPTY } from '../env/games/go/board.ts';
 import { SHAPE_MATCH } from './patterns.ts';
@@ -45,6 +46,27 @@ function stoneNear(b: Board, p: number, d: number): boolean {
     }
   }
   return false;
+}
+
+/**
+ * On 13x13 and larger, while the board is still open (fewer stones than a sixth of its points), a move
+ * on the first or second line is slow unless it captures, saves a chain from atari, or answers the
+ * opponent's last move (within Manhattan distance 2). The search leaves such moves out of the tree.
+ */
+export function slowOpeningMove(b: Board, p: number, col: number, last: number): boolean {
+  const n = b.n;
+  if (n < 13 || n * n - b.emptyCount >= (n * n) / 6) return false;
+  const w = b.w;
+  const r = (p / w) | 0;
+  const c = p % w;
+  if (Math.min(r, c, n + 1 - r, n + 1 - c) > 2) return false;
+  if (last >= 0 && Math.abs(r - ((last / w) | 0)) + Math.abs(c - (last % w)) <= 2) return false;
+  for (let d = 0; d < 4; d++) {
+    const q = p + b.dirs[d]!;
+    const x = b.color[q]!;
+    if ((x === col || x === 3 - col) && b.inAtari(b.head[q]!)) return false;
+  }
+  return true;
 }
 
 /**
@@ -126,9 +148,8 @@ export function assignPriors(
     const line = Math.min(r, c, n + 1 - r, n + 1 - c);
     if (!tactical) {
       if (line === 1 && !stoneNear(b, p, 2)) visits += weights.edgeFar;
-      if (n >= 13 && !stoneNear(b, p, 4)) {
-        if (line <= 2) visits += weights.opening;
-        else if (line <= 4) {
+      if (n >= 13) {
+        if (line <= 4 && line >= 3 && !stoneNear(b, p, 4)) {
           visits += weights.opening;
           wins += weights.opening;
         }

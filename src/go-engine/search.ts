@@ -4,7 +4,8 @@
  * child with the highest blend of its own win rate and its AMAF win rate,
  *   v = (1 - beta) q + beta q_amaf,   beta = n_amaf / (n_amaf + n + n n_amaf / equivalence),
  * (q and n include the prior's virtual simulations), expands a leaf once it has `expandAfter` real
- * visits (children: every legal point that does not fill one of the mover's true eyes, and pass),
+ * visits (children: every legal point that does not fill one of the mover's true eyes and is not a slow
+ * opening move on a big board (priors.ts), and pass),
  * plays a heavy playout (playout.ts) and backs up the win or loss along the path and, as AMAF, to every
  * child whose point the same player played first later in the simulation.
  *
@@ -19,7 +20,7 @@ import { BLACK, Board, NO_POINT, WHITE } from '../env/games/go/board.ts';
 import { positionKey, type GoState } from '../env/games/go/rules.ts';
 import { Rng } from '../util/rng.ts';
 import { MoveRecord, PlayoutPolicy } from './playout.ts';
-import { DEFAULT_PRIORS, assignPriors, type PriorWeights } from './priors.ts';
+import { DEFAULT_PRIORS, assignPriors, slowOpeningMove, type PriorWeights } from './priors.ts';
 import { FLAG_ILLEGAL, NO_NODE, NodePool } from './tree.ts';
 
 export interface SearchConfig {
@@ -62,6 +63,8 @@ export interface MoveStats {
   winrate: number;
   /** Net policy prior (0 without a net). */
   prior: number;
+  /** Mean final score after this move, in points for the player to move at the root. */
+  scoreLead: number;
   amafVisits: number;
   amafWinrate: number;
   /** Principal variation from this move (most visited child at each step), actions. */
@@ -220,7 +223,7 @@ export class GoSearch {
     const moves: number[] = [];
     for (let i = 0; i < nE; i++) {
       const p = b.empties[i]!;
-      if (p === b.ko || b.isEye(p, col) || b.isSuicide(p, col)) continue;
+      if (p === b.ko || b.isEye(p, col) || b.isSuicide(p, col) || slowOpeningMove(b, p, col, last)) continue;
       moves.push(p);
     }
     moves.sort((x, y) => x - y);
@@ -333,9 +336,11 @@ export class GoSearch {
     const path = this.path;
     const blackResult = score > 0 ? 1 : score < 0 ? 0 : 0.5;
     pool.visits[path[0]!]! += 1;
+    pool.scoreSum[path[0]!]! += score;
     for (let d = 1; d <= depth; d++) {
       const node = path[d]!;
       pool.visits[node]! += 1;
+      pool.scoreSum[node]! += score;
       pool.wins[node]! += rec.colours[d - 1] === BLACK ? blackResult : 1 - blackResult;
     }
     // AMAF: walking back, amafColour[p] holds the colour that played p first from index d on.
@@ -404,8 +409,9 @@ export class GoSearch {
         const v = pool.visits[c]!;
         if (v <= 0 || pool.flags[c]! & FLAG_ILLEGAL) continue;
         const an = pool.amafVisits[c]!;
+        const sign = this.rootColour === BLACK ? 1 : -1;
         moves.push({
-          action: this.actionOf(pool.move[c]!), visits: v, winrate: pool.wins[c]! / v, prior: pool.policy[c]!,
+          action: this.actionOf(pool.move[c]!), visits: v, winrate: pool.wins[c]! / v, prior: pool.policy[c]!, scoreLead: (sign * pool.scoreSum[c]!) / v,
           amafVisits: an, amafWinrate: an > 0 ? pool.amafWins[c]! / an : 0, pv: [],
         });
       }

@@ -5,7 +5,8 @@
  *   visits, wins     real simulations through the node and their wins (1 win, 0 loss, 0.5 jigo);
  *   amafVisits, amafWins   all-moves-as-first counts (RAVE): simulations through the parent in which
  *                    this point was first played by this player anywhere later in the simulation;
- *   priorVisits, priorWins  knowledge entered at expansion as virtual simulations (priors.ts).
+ *   priorVisits, priorWins  knowledge entered at expansion as virtual simulations (priors.ts);
+ *   scoreSum         the final scores (Black - White - komi) of the real simulations, for score estimates.
  * Children of a node are contiguous: firstChild .. firstChild + childCount - 1.
  */
 import { NO_POINT } from '../env/games/go/board.ts';
@@ -27,6 +28,8 @@ export class NodePool {
   priorWins = new Float32Array(0);
   /** Net policy prior of the move (0 where no net is used); for analysis output. */
   policy = new Float32Array(0);
+  /** Sum of the final scores (Black - White - komi) of the real simulations through the node. */
+  scoreSum = new Float32Array(0);
   size = 0;
 
   constructor(capacity = 1 << 16) {
@@ -54,6 +57,7 @@ export class NodePool {
     this.priorVisits = g(this.priorVisits, (n) => new Float32Array(n));
     this.priorWins = g(this.priorWins, (n) => new Float32Array(n));
     this.policy = g(this.policy, (n) => new Float32Array(n));
+    this.scoreSum = g(this.scoreSum, (n) => new Float32Array(n));
   }
 
   clear(): void {
@@ -81,6 +85,7 @@ export class NodePool {
       this.priorVisits[i] = 0;
       this.priorWins[i] = 0;
       this.policy[i] = 0;
+      this.scoreSum[i] = 0;
     }
     return first;
   }
@@ -133,6 +138,7 @@ export class NodePool {
     this.priorVisits[d] = src.priorVisits[s]!;
     this.priorWins[d] = src.priorWins[s]!;
     this.policy[d] = src.policy[s]!;
+    this.scoreSum[d] = src.scoreSum[s]!;
   }
 
   private subtreeSize(node: number): number {

@@ -156,3 +156,30 @@ describe('go-engine search', () => {
     expect((await we.genmove(w, {})).action).not.toBe(w.game.pass);
   });
 });
+
+describe('go-engine dead stones and the settled count', () => {
+  it('finds a dead stone inside territory and counts it for the owner of the area', async () => {
+    const { stoneStatus, settledScore, STATUS_DEAD, STATUS_ALIVE } = await import('../../src/go-engine/scoring.ts');
+    const s = position([
+      '.X.XO..',
+      'XXXXO..',
+      '...XO..',
+      '.O.XOOO',
+      '...XO..',
+      'XXXXOO.',
+      '...XO..',
+    ], 1, 0.5);
+    const search = new GoSearch(7, 11);
+    search.setPosition(s);
+    const sum = search.run({ playouts: 2000 });
+    const status = stoneStatus(s, sum.ownership);
+    const at = (v: string): number => s.stringToAction(v);
+    expect(status[at('B4')]).toBe(STATUS_DEAD);
+    expect(status[at('D4')]).toBe(STATUS_ALIVE);
+    expect(status[at('E4')]).toBe(STATUS_ALIVE);
+    // Black: columns A-D (28 points, the dead stone's included); White: E-G (21); komi 0.5.
+    expect(settledScore(s, status)).toBe(6.5);
+    // Tromp-Taylor, which keeps the dead stone, counts its region for nobody.
+    expect(s.score()).toBeLessThan(6.5);
+  });
+});
