@@ -28,7 +28,10 @@ import { NetEvaluator } from '../src/nets/evaluator.ts';
 import { defaultConfig, mergeConfig, parseField, evalSims } from '../src/agents/alphazero/config.ts';
 import { Pipeline, budgetStopReason } from '../src/agents/alphazero/pipeline.ts';
 import { PipelineEvents, attachMetricsLog, attachProgressPrinter } from '../src/agents/alphazero/events.ts';
-import { batched, netAgent, playMatch, solverAgent } from '../src/agents/alphazero/agents.ts';
+import { batched } from '../src/mcts/batching.ts';
+import { playMatch } from '../src/players/match.ts';
+import { netPlayer } from '../src/players/net.ts';
+import { solverPlayer } from '../src/players/simple.ts';
 import { tictactoeRawOptimalRate } from '../src/agents/alphazero/strength.ts';
 import { describeSpec, saveNet } from '../src/agents/alphazero/net.ts';
 
@@ -112,7 +115,7 @@ try {
       const ev = batched(new NetEvaluator(p.game, net));
       const raw = await tictactoeRawOptimalRate(p.game, ev);
       const ao = { simulations: evalSims(cfg), cPuct: cfg.cPuct, mctsBatchSize: cfg.mctsBatchSize, virtualLoss: cfg.virtualLoss, temperatureMoves: 0 };
-      const m = await playMatch(p.game, netAgent(p.game, ev, ao), solverAgent(p.game), evalGames, 1000 + g, 16);
+      const m = await playMatch(p.game, netPlayer(p.game, ev, ao), solverPlayer(p.game), evalGames, 1000 + g, 16);
       row.rawOptimal = raw.rate;
       row.perfectLosses = m.losses;
       row.vsPerfect = `+${m.wins} =${m.draws} -${m.losses}`;

@@ -111,7 +111,7 @@ try {
     await runner.setWeights(blob);
     const procs: ChildProcess[] = [];
     for (let k = 0; k < n; k++) {
-      procs.push(spawn(process.execPath, ['--import', 'tsx', 'src/cluster/worker-main.ts', '--cluster', url, '--backend', backend, '--id', `bench-w${k}`], { stdio: ['ignore', 'ignore', 'inherit'] }));
+      procs.push(spawn(process.execPath, ['--import', 'tsx', 'src/cli.ts', '--backend', backend, 'worker', '--cluster', url, '--id', `bench-w${k}`], { stdio: ['ignore', 'ignore', 'inherit'] }));
     }
     while ((await readWorkers(redis)).filter((w) => w.id.startsWith('bench-w')).length < n) await sleep(100);
     // Warm-up until every worker has played a job (loaded the net and built its evaluator).

@@ -15,7 +15,11 @@ import { connect4FromMoves } from '../src/env/games/connect4.ts';
 import { columnScores } from '../src/env/solvers/connect4.ts';
 import { SymmetryAveragedEvaluator } from '../src/nets/symmetry-evaluator.ts';
 import { findNetDir, loadNet } from '../src/agents/alphazero/net.ts';
-import { batched, netAgent, playMatch, uctAgent, type AgentFactory, type MatchResult } from '../src/agents/alphazero/agents.ts';
+import { batched } from '../src/mcts/batching.ts';
+import { playMatch, type MatchResult } from '../src/players/match.ts';
+import { netPlayer } from '../src/players/net.ts';
+import type { PlayerFactory } from '../src/players/player.ts';
+import { uctPlayer } from '../src/players/search.ts';
 import type { Fpu } from '../src/mcts/types.ts';
 
 export const root = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -57,7 +61,7 @@ export interface Connect4NetPlayer {
   dir: string;
   /** 'onnxruntime', or 'tfjs (why onnxruntime did not load)'. */
   inference: string;
-  agent: AgentFactory;
+  agent: PlayerFactory;
   /** Free the evaluator and the net. */
   close(): Promise<void>;
 }
@@ -74,7 +78,7 @@ export async function openConnect4Player(modelArg: string, o: Pick<MeasureOption
   const best = await createBestEvaluatorWithReason(game, net.model);
   const evaluator = o.symmetries === true ? new SymmetryAveragedEvaluator(game, best.evaluator) : best.evaluator;
   const inference = `${best.fallbackReason === undefined ? 'onnxruntime' : `tfjs (${best.fallbackReason})`}${o.symmetries === true ? ', averaged over the position and its mirror' : ''}`;
-  const agent = netAgent(game, batched(evaluator), { simulations: o.visits, cPuct: o.cPuct ?? 1.5, mctsBatchSize: o.mctsBatchSize ?? 8, virtualLoss: 3, temperatureMoves: 0, ...(o.fpu !== undefined ? { fpu: o.fpu } : {}) });
+  const agent = netPlayer(game, batched(evaluator), { simulations: o.visits, cPuct: o.cPuct ?? 1.5, mctsBatchSize: o.mctsBatchSize ?? 8, virtualLoss: 3, temperatureMoves: 0, ...(o.fpu !== undefined ? { fpu: o.fpu } : {}) });
   const close = async (): Promise<void> => {
     if ('dispose' in best.evaluator && typeof best.evaluator.dispose === 'function') await (best.evaluator.dispose as () => Promise<void>)();
     net.model.dispose();
@@ -83,9 +87,9 @@ export async function openConnect4Player(modelArg: string, o: Pick<MeasureOption
 }
 
 /** The match against pure UCT with `uct` rollouts per move, colours alternating, 8 games at a time. */
-export function matchAgainstUct(agent: AgentFactory, uct: number, games: number, seed: number): Promise<MatchResult> {
+export function matchAgainstUct(agent: PlayerFactory, uct: number, games: number, seed: number): Promise<MatchResult> {
   const game = makeGame('connect4');
-  return playMatch(game, agent, uctAgent(game, uct), games, seed, 8);
+  return playMatch(game, agent, uctPlayer(game, uct), games, seed, 8);
 }
 
 export async function measureConnect4(modelArg: string, o: MeasureOptions): Promise<Strength> {
@@ -110,7 +114,7 @@ export async function measureConnect4(modelArg: string, o: MeasureOptions): Prom
         const s = connect4FromMoves(lines[i]!.split(' ')[0]!);
         const scores = columnScores(s);
         const top = Math.max(...scores.filter((x): x is number => x !== null));
-        const a = await agent(i).pick(s.clone());
+        const { action: a } = await agent(i).chooseMove(s.clone());
         if (scores[a] === top) optimal++;
       }
     };

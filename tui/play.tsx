@@ -6,22 +6,22 @@
  */
 import React, { useEffect, useRef, useState } from 'react';
 import { Box, Text, useApp, useInput } from 'ink';
-import type { Player, State } from '../src/env/games/game.ts';
-import type { SearchProgress, SearchResult } from '../src/mcts/index.ts';
-import type { PlayAgent } from './play-agent.ts';
+import type { PlayerId, State } from '../src/env/games/game.ts';
+import type { Analysis, Player } from '../src/players/player.ts';
 
 export interface PlayProps {
   initial: State;
-  agent: PlayAgent;
+  /** The opponent (the play screen's "agent"): any Player; its analysis is shown while it thinks. */
+  agent: Player;
   /** The human's side: 0 moves first. */
-  human: Player;
+  human: PlayerId;
   /** Called once when the game ends or the player quits; saves the record and returns where. */
   onFinish?: (state: State, result: string) => string | undefined;
   /** Final-score text for games that have one (Go), shown with the result. */
   scoreText?: (state: State) => string | undefined;
 }
 
-function describeResult(state: State, human: Player, resignedBy: Player | null): string {
+function describeResult(state: State, human: PlayerId, resignedBy: PlayerId | null): string {
   if (resignedBy !== null) return resignedBy === human ? 'You resigned: the agent wins.' : 'The agent resigned: you win!';
   const r = state.returns();
   if (r[human] > 0) return 'You win!';
@@ -29,10 +29,10 @@ function describeResult(state: State, human: Player, resignedBy: Player | null):
   return 'Draw.';
 }
 
-function candidatesText(state: State, res: SearchResult, n = 3): string {
-  return res.candidates
+function candidatesText(state: State, a: Analysis, n = 3): string {
+  return a.candidates
     .slice(0, n)
-    .map((c) => `${state.actionToString(c.action)} ${((100 * c.visits) / Math.max(1, res.totalVisits)).toFixed(0)}% (${(50 + 50 * c.q).toFixed(0)}% win)`)
+    .map((c) => `${state.actionToString(c.action)} ${((100 * c.visits) / Math.max(1, a.totalVisits)).toFixed(0)}% (${(50 + 50 * c.q).toFixed(0)}% win)`)
     .join(', ');
 }
 
@@ -44,11 +44,11 @@ export function PlayScreen({ initial, agent, human, onFinish, scoreText }: PlayP
   // render (or a paste that arrives key by key) must not be read from a stale closure when Enter comes.
   const inputRef = useRef('');
   const [message, setMessage] = useState('');
-  const [thinking, setThinking] = useState<SearchProgress | null>(null);
+  const [thinking, setThinking] = useState<Analysis | null>(null);
   const [hint, setHint] = useState('');
   const [cursor, setCursor] = useState(0);
   const [lastMove, setLastMove] = useState('');
-  const [resignedBy, setResignedBy] = useState<Player | null>(null);
+  const [resignedBy, setResignedBy] = useState<PlayerId | null>(null);
   const [finished, setFinished] = useState<string | null>(null);
   const busy = useRef(false);
   const refresh = (): void => setVersion((v) => v + 1);
@@ -61,7 +61,7 @@ export function PlayScreen({ initial, agent, human, onFinish, scoreText }: PlayP
   const toMove = state.currentPlayer();
   const legal = over ? [] : state.legalActions();
 
-  const finish = (resigned: Player | null): void => {
+  const finish = (resigned: PlayerId | null): void => {
     const result = describeResult(stateRef.current, human, resigned);
     const score = scoreText?.(stateRef.current);
     const saved = onFinish?.(stateRef.current, result);
@@ -74,17 +74,18 @@ export function PlayScreen({ initial, agent, human, onFinish, scoreText }: PlayP
     busy.current = true;
     setHint('');
     void agent
-      .think(stateRef.current.clone(), (p) => setThinking(p))
+      .chooseMove(stateRef.current.clone(), { onAnalysis: (a) => setThinking(a) })
       .then((res) => {
         const s = stateRef.current;
         setThinking(null);
         if (res.resign) {
-          setResignedBy((1 - human) as Player);
-          finish((1 - human) as Player);
+          setResignedBy((1 - human) as PlayerId);
+          finish((1 - human) as PlayerId);
         } else {
-          setLastMove(`agent played ${s.actionToString(res.action)} (win chance ${(50 + 50 * res.rootValue).toFixed(0)}%)`);
+          const chance = res.analysis ? ` (win chance ${(50 + 50 * res.analysis.rootValue).toFixed(0)}%)` : '';
+          setLastMove(`agent played ${s.actionToString(res.action)}${chance}`);
           s.applyAction(res.action);
-          agent.played(res.action);
+          agent.observe?.(res.action);
           if (s.isTerminal()) finish(null);
         }
         busy.current = false;
@@ -100,7 +101,7 @@ export function PlayScreen({ initial, agent, human, onFinish, scoreText }: PlayP
     const s = stateRef.current;
     const name = s.actionToString(a);
     s.applyAction(a);
-    agent.played(a);
+    agent.observe?.(a);
     setLastMove(`you played ${name}`);
     setMessage('');
     setInput('');
@@ -113,11 +114,12 @@ export function PlayScreen({ initial, agent, human, onFinish, scoreText }: PlayP
     if (busy.current || over) return;
     busy.current = true;
     setMessage('thinking about a hint...');
-    void agent.think(stateRef.current.clone(), (p) => setThinking(p)).then((res) => {
+    void agent.chooseMove(stateRef.current.clone(), { onAnalysis: (a) => setThinking(a) }).then((res) => {
       setThinking(null);
-      setHint(`hint: ${candidatesText(stateRef.current, res)}`);
+      setHint(res.analysis ? `hint: ${candidatesText(stateRef.current, res.analysis)}` : `hint: ${stateRef.current.actionToString(res.action)}`);
       setMessage('');
-      agent.reset();
+      // The hint's search is not the game's: the agent's next search starts afresh.
+      agent.reset?.();
       busy.current = false;
     });
   };
@@ -153,7 +155,7 @@ export function PlayScreen({ initial, agent, human, onFinish, scoreText }: PlayP
       }
       if (n === 0) setMessage('nothing to undo');
       else setMessage(`took back ${n} move${n > 1 ? 's' : ''}`);
-      agent.reset();
+      agent.reset?.();
       setInput('');
       setLastMove('');
       refresh();
@@ -208,7 +210,7 @@ export function PlayScreen({ initial, agent, human, onFinish, scoreText }: PlayP
       {lastMove ? <Text color="yellow">{lastMove}</Text> : null}
       {thinking ? (
         <Text color="cyan">
-          agent thinking: {thinking.totalVisits} visits, best {state.actionToString(thinking.bestAction)}, win chance {(50 + 50 * thinking.rootValue).toFixed(0)}%
+          agent thinking: {thinking.totalVisits} visits{thinking.candidates[0] ? `, best ${state.actionToString(thinking.candidates[0].action)}` : ''}, win chance {(50 + 50 * thinking.rootValue).toFixed(0)}%
         </Text>
       ) : null}
       {hint ? <Text color="green">{hint}</Text> : null}

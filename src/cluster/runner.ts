@@ -15,7 +15,7 @@ import { Job, Queue } from 'bullmq';
 import type { Game } from '../env/games/game.ts';
 import type { NetSpec, WeightBlob } from '../agents/alphazero/net.ts';
 import type { MatchRequest, PlayRequest, SelfPlayRunner, WorkerStat } from '../agents/alphazero/runner.ts';
-import type { MatchGame } from '../agents/alphazero/agents.ts';
+import type { MatchGame } from '../players/match.ts';
 import type { GameHooks, PlayedGame } from '../agents/alphazero/selfplay.ts';
 import { UserError } from '../util/errors.ts';
 import { bullConnection, Redis } from './redis.ts';

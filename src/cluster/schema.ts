@@ -10,9 +10,10 @@
  *   tengen:events                 stream of the trainer's pipeline events (EventEnvelope JSON)
  *   tengen:workers                hash: worker id -> Heartbeat JSON
  */
-import type { MatchGame, NetAgentOptions } from '../agents/alphazero/agents.ts';
+import type { MatchGame } from '../players/match.ts';
+import type { NetPlayerOptions } from '../players/net.ts';
 import type { NetSpec } from '../agents/alphazero/net.ts';
-import type { PlayedGame, Position, SelfPlaySettings } from '../agents/alphazero/selfplay.ts';
+import { SELF_PLAY_FIELDS, type PlayedGame, type Position, type SelfPlaySettings } from '../agents/alphazero/selfplay.ts';
 
 /** Bump when any message below changes shape; peers of another version are refused. */
 export const PROTOCOL_VERSION = 1;
@@ -66,7 +67,7 @@ export interface MatchJob {
   game: string;
   gameParams: Record<string, unknown>;
   spec: NetSpec;
-  agent: NetAgentOptions;
+  agent: NetPlayerOptions;
   seed: number;
   generation: number;
   indices: number[];
@@ -160,18 +161,20 @@ function netRef(x: unknown, what: string): NetRef {
   return { hash: str(o, 'hash', what, HASH_RE), generation: num(o, 'generation', what, { int: true, min: 0 }) };
 }
 
-const SETTINGS_NUM: (keyof SelfPlaySettings)[] = ['simulations', 'cPuct', 'dirichletAlpha', 'dirichletEpsilon', 'mctsBatchSize', 'virtualLoss', 'temperatureMoves', 'resignCheckFraction'];
-
 function settings(x: unknown, what: string): SelfPlaySettings {
   const o = obj(x, what, 'settings');
-  for (const k of SETTINGS_NUM) num(o, k, what, { min: 0 });
-  if (typeof o['reuseTree'] !== 'boolean') throw new SchemaError(what, 'settings.reuseTree must be a boolean');
-  if (o['resignThreshold'] !== null) num(o, 'resignThreshold', what);
   const s: Obj = {};
-  for (const k of [...SETTINGS_NUM, 'reuseTree', 'resignThreshold']) s[k] = o[k];
-  // Playout-cap randomisation: optional (absent = every move searched in full).
-  if (o['fastSimulations'] !== undefined) s['fastSimulations'] = num(o, 'fastSimulations', what, { int: true, min: 0 });
-  if (o['fullSearchFraction'] !== undefined) s['fullSearchFraction'] = num(o, 'fullSearchFraction', what, { min: 0, max: 1 });
+  for (const k of SELF_PLAY_FIELDS) {
+    // Playout-cap randomisation's two fields may be absent (every move searched in full).
+    if ((k === 'fastSimulations' || k === 'fullSearchFraction') && o[k] === undefined) continue;
+    if (k === 'reuseTree') {
+      if (typeof o[k] !== 'boolean') throw new SchemaError(what, 'settings.reuseTree must be a boolean');
+      s[k] = o[k];
+    } else {
+      s[k] = num(o, k, what, { min: 0, ...(k === 'fastSimulations' ? { int: true } : {}), ...(k === 'fullSearchFraction' ? { max: 1 } : {}) });
+    }
+  }
+  s['resignThreshold'] = o['resignThreshold'] === null ? null : num(o, 'resignThreshold', what);
   return s as unknown as SelfPlaySettings;
 }
 
@@ -198,7 +201,7 @@ export function parseJob(x: unknown): SelfPlayJob {
   };
 }
 
-const AGENT_NUM: (keyof NetAgentOptions)[] = ['simulations', 'cPuct', 'mctsBatchSize', 'virtualLoss', 'temperatureMoves'];
+const AGENT_NUM: (keyof NetPlayerOptions)[] = ['simulations', 'cPuct', 'mctsBatchSize', 'virtualLoss', 'temperatureMoves'];
 
 function indexList(x: unknown, what: string): number[] {
   if (!Array.isArray(x) || x.length === 0 || x.length > 100_000 || !x.every((i) => Number.isInteger(i) && i >= 0)) throw new SchemaError(what, 'indices must be a non-empty array of game indices');
@@ -216,7 +219,7 @@ export function parseMatchJob(x: unknown): MatchJob {
   const o = obj(x, what, 'job data');
   version(o, what, 'match');
   const ag = obj(o['agent'], what, 'agent');
-  const agent = {} as NetAgentOptions;
+  const agent = {} as NetPlayerOptions;
   for (const k of AGENT_NUM) agent[k] = num(ag, k, what, { min: 0 });
   return {
     v: PROTOCOL_VERSION, kind: 'match', runId: str(o, 'runId', what, ID_RE), game: str(o, 'game', what, /^[a-z0-9_-]{1,40}$/), gameParams: obj(o['gameParams'], what, 'gameParams'),

@@ -24,7 +24,10 @@ import { OnnxEvaluator } from '../nets/onnx-evaluator.ts';
 import { makeGame } from '../agents/alphazero/games.ts';
 import { buildNet, describeSpec, setWeightBlob, type WeightBlob } from '../agents/alphazero/net.ts';
 import { InThreadRunner, WorkerRunner, type SelfPlayRunner } from '../agents/alphazero/runner.ts';
-import { batched, netAgent, playMatchGames, type AgentFactory } from '../agents/alphazero/agents.ts';
+import { batched } from '../mcts/batching.ts';
+import { playMatchGames } from '../players/match.ts';
+import { netPlayer } from '../players/net.ts';
+import type { PlayerFactory } from '../players/player.ts';
 import type { Evaluator } from '../env/games/game.ts';
 import { bullConnection, Redis } from './redis.ts';
 import { fetchNet, getLatest } from './nets.ts';
@@ -260,13 +263,13 @@ export class ClusterWorker {
     const game = makeGame(data.game, data.gameParams);
     const nets: { model: tf.LayersModel; onnx: OnnxEvaluator | null; evaluator: Evaluator }[] = [];
     const t0 = performance.now();
-    const guard = (f: AgentFactory): AgentFactory => (seed) => {
-      const agent = f(seed);
+    const guard = (f: PlayerFactory): PlayerFactory => (seed) => {
+      const player = f(seed);
       return {
-        ...agent,
-        pick: (st) => {
+        ...player,
+        chooseMove: (st, req) => {
           if (this.abort) throw new Error(ABORT);
-          return agent.pick(st);
+          return player.chooseMove(st, req);
         },
       };
     };
@@ -278,7 +281,7 @@ export class ClusterWorker {
         const best = await createBestEvaluatorWithReason(game, model, { prefer: this.o.inference ?? 'auto' });
         nets.push({ model, onnx: best.evaluator instanceof OnnxEvaluator ? best.evaluator : null, evaluator: batched(best.evaluator) });
       }
-      const playing = playMatchGames(game, guard(netAgent(game, nets[0]!.evaluator, data.agent)), guard(netAgent(game, nets[1]!.evaluator, data.agent)), data.indices, data.seed, data.concurrency);
+      const playing = playMatchGames(game, guard(netPlayer(game, nets[0]!.evaluator, data.agent)), guard(netPlayer(game, nets[1]!.evaluator, data.agent)), data.indices, data.seed, data.concurrency);
       playing.catch(() => undefined); // if the hand-back wins the race, the games' own end is not an error
       const games = await Promise.race([playing, this.aborted]);
       this.counts.matchGames += games.length;

@@ -7,8 +7,8 @@ import type { Command } from 'commander';
 import { UserError } from '../util/errors.ts';
 import { optionalNumberFlag } from '../util/flags.ts';
 import { makeGame } from '../agents/alphazero/games.ts';
-import { parseAgent } from '../agents/alphazero/agent-spec.ts';
-import { playMatch } from '../agents/alphazero/agents.ts';
+import { parsePlayerSpec } from '../players/spec.ts';
+import { playMatch } from '../players/match.ts';
 import { eloDiff } from '../agents/alphazero/elo.ts';
 
 interface Flags {
@@ -44,10 +44,10 @@ export async function runArena(
   const visits = optionalNumberFlag('--visits', f.visits, { min: 1, integer: true }) ?? 100;
   const seed = f.seed === undefined ? 1 : Number(f.seed);
   if (!Number.isFinite(seed)) throw new UserError(`--seed must be a number, got '${f.seed}'`);
-  // A net agent starts the tensor backend when it loads its net (openNet).
+  // A net player starts the tensor backend when it loads its net (openNet).
   const o = { visits, cPuct: 1.5, temperatureMoves: 2, backend: f.backend };
-  const a = await parseAgent(f.a, game, o);
-  const b = await parseAgent(f.b, game, o);
+  const a = await parsePlayerSpec(f.a, game, o);
+  const b = await parsePlayerSpec(f.b, game, o);
   try {
     const t0 = performance.now();
     const r = await playMatch(game, a.factory, b.factory, games, seed, 8, (done, total) =>

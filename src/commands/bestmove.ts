@@ -8,13 +8,13 @@
 import { createInterface } from 'node:readline';
 import type { Command } from 'commander';
 import { UserError } from '../util/errors.ts';
-import { initBackend } from '../nets/backend.ts';
-import { createBestEvaluator } from '../nets/best-evaluator.ts';
-import { MCTS } from '../mcts/mcts.ts';
 import { makeGame } from '../agents/alphazero/games.ts';
-import { findNetDir, loadNet } from '../agents/alphazero/net.ts';
-import { checkNetFits, moveToText, positionFromLine } from '../agents/alphazero/agent-spec.ts';
+import { findNetDir } from '../agents/alphazero/net.ts';
+import { moveToText, positionFromLine } from '../env/games/move-list.ts';
 import { shippedNetFor } from '../agents/alphazero/shipped.ts';
+import { loadGameNet } from '../players/net.ts';
+import { searchPlayer } from '../players/search.ts';
+import type { Player } from '../players/player.ts';
 
 interface Flags {
   game: string;
@@ -47,20 +47,17 @@ export async function runBestmove(f: Flags, input: NodeJS.ReadableStream = proce
     const shipped = shippedNetFor(game);
     if (shipped !== null) modelDir = findNetDir(shipped);
   }
-  let mcts: MCTS;
-  if (modelDir !== null) {
-    await initBackend({ backend: f.backend, quiet: true });
-    const net = await loadNet(modelDir);
-    checkNetFits(net.spec.inputShape, net.spec.numActions, game, modelDir);
-    // onnxruntime where it loads (as self-play and the benches), else tfjs: the same outputs, faster.
-    const evaluator = await createBestEvaluator(game, net.model);
-    mcts = new MCTS(game, { seed, evaluator, cPuct: 1.5, batchSize: 8, virtualLoss: 3, reuseTree: false });
-    err(`tengen bestmove: ${game.name}, net ${modelDir} (${evaluator.kind}), ${visits ?? 200} visits per move\n`);
-  } else {
-    mcts = new MCTS(game, { seed, reuseTree: false });
-    err(`tengen bestmove: no trained net for ${game.name} (no --model and no models/${game.name}/); using pure MCTS with ${visits ?? 2000} random rollouts\n`);
-  }
   const limit = visits ?? (modelDir !== null ? 200 : 2000);
+  let player: Player;
+  if (modelDir !== null) {
+    // onnxruntime where it loads (as self-play and the benches), else tfjs: the same outputs, faster.
+    const net = await loadGameNet(modelDir, game, f.backend);
+    player = searchPlayer(game, { evaluator: net.evaluator, budget: { visits: limit }, mcts: { cPuct: 1.5, batchSize: 8, virtualLoss: 3, reuseTree: false } })(seed);
+    err(`tengen bestmove: ${game.name}, net ${modelDir} (${net.evaluator.kind}), ${limit} visits per move\n`);
+  } else {
+    player = searchPlayer(game, { budget: { visits: limit }, mcts: { reuseTree: false } })(seed);
+    err(`tengen bestmove: no trained net for ${game.name} (no --model and no models/${game.name}/); using pure MCTS with ${limit} random rollouts\n`);
+  }
   const rl = createInterface({ input, crlfDelay: Infinity });
   let lineNo = 0;
   let errors = 0;
@@ -71,8 +68,8 @@ export async function runBestmove(f: Flags, input: NodeJS.ReadableStream = proce
     try {
       const s = positionFromLine(game, line);
       if (s.isTerminal()) throw new UserError('the game is already over in this position');
-      const r = await mcts.search(s, { visits: limit });
-      out(`${line} ${moveToText(game, s, r.action)}\n`);
+      const { action } = await player.chooseMove(s);
+      out(`${line} ${moveToText(game, s, action)}\n`);
     } catch (e) {
       if (!(e instanceof UserError)) throw e;
       errors++;

@@ -10,8 +10,9 @@ import type { Command } from 'commander';
 import { UserError } from '../util/errors.ts';
 import { numberFlag } from '../util/flags.ts';
 import { shippedNetFor } from '../agents/alphazero/shipped.ts';
-import { GtpEngine, MctsPlayer, runGtp } from '../env/games/go/gtp.ts';
+import { GtpEngine, runGtp } from '../env/games/go/gtp.ts';
 import type { Evaluator, Game } from '../env/games/game.ts';
+import type { Player } from '../players/player.ts';
 
 /**
  * Load a Go net once; the evaluator (onnxruntime where it loads, else tfjs) is made once per game
@@ -19,7 +20,7 @@ import type { Evaluator, Game } from '../env/games/game.ts';
  */
 async function netEvaluatorFor(dir: string, backend: string | undefined): Promise<(game: Game) => Promise<Evaluator>> {
   const { createBestEvaluator } = await import('../nets/best-evaluator.ts');
-  const { openNet, checkNetFits } = await import('../agents/alphazero/agent-spec.ts');
+  const { openNet, checkNetFits } = await import('../players/net.ts');
   const { dir: found, net } = await openNet(dir, backend);
   const made = new Map<string, Promise<Evaluator>>();
   return (game) => {
@@ -52,6 +53,23 @@ function shippedEvaluators(backend: string | undefined): (game: Game) => Promise
   };
 }
 
+/**
+ * The GTP engine's player for every board size: PUCT with the net `evaluatorFor` gives for the
+ * size (UCT with random rollouts where it gives none), a fresh search per move (the controller may
+ * edit the position between moves), resigning below `resignThreshold` (null: never).
+ */
+export async function gtpSearchPlayer(seed: number, resignThreshold: number | null, evaluatorFor?: (game: Game) => Evaluator | undefined | Promise<Evaluator | undefined>): Promise<Player> {
+  const { perVariantPlayer } = await import('../players/per-variant.ts');
+  const { searchPlayer } = await import('../players/search.ts');
+  return perVariantPlayer('tengen', async (game) => {
+    const evaluator = await evaluatorFor?.(game);
+    return searchPlayer(game, {
+      ...(evaluator ? { evaluator } : {}),
+      mcts: { replay: 'clone', solver: false, reuseTree: false, resignThreshold: resignThreshold ?? undefined, ...(evaluator ? { batchSize: 8, virtualLoss: 3 } : {}) },
+    })(seed);
+  });
+}
+
 interface GtpCliOptions {
   model?: string;
   visits?: string;
@@ -82,11 +100,11 @@ export function register(program: Command): void {
     .action(async (o: GtpCliOptions, cmd: Command) => {
       if (o.engine !== 'uct' && o.engine !== 'lee') throw new UserError(`--engine must be 'uct' or 'lee', got '${o.engine}'`);
       const backend = (cmd.optsWithGlobals() as { backend?: string }).backend;
-      let lee: import('../env/games/go/gtp.ts').MovePlayer | undefined;
+      let lee: Player | undefined;
       if (o.engine === 'lee') {
         if (!o.model) throw new UserError('--engine lee needs --model DIR (a run directory of tengen lee: sl/, value/, rollout/)');
         const { initBackend } = await import('../nets/backend.ts');
-        const { LeePlayer } = await import('../agents/alphago-lee/player.ts');
+        const { LeePlayer } = await import('../players/lee.ts');
         await initBackend({ backend, quiet: true });
         lee = await LeePlayer.load(o.model, {
           lambda: numberFlag('--lambda', o.lambda, { min: 0, max: 1, integer: false }), raw: o.raw === true, seed: numberFlag('--seed', o.seed, { min: 0, max: 2 ** 31, integer: true }),
@@ -100,7 +118,7 @@ export function register(program: Command): void {
         size: numberFlag('--size', o.size, { min: 5, max: 19, integer: true }),
         komi: numberFlag('--komi', o.komi, { min: -1000, max: 1000, integer: false }),
         visits, timeMs,
-        player: lee ?? new MctsPlayer(numberFlag('--seed', o.seed, { min: 0, max: 2 ** 31, integer: true }), o.resign === 'never' ? null : numberFlag('--resign', o.resign, { min: -1, max: 1, integer: false }), evaluatorFor),
+        player: lee ?? await gtpSearchPlayer(numberFlag('--seed', o.seed, { min: 0, max: 2 ** 31, integer: true }), o.resign === 'never' ? null : numberFlag('--resign', o.resign, { min: -1, max: 1, integer: false }), evaluatorFor),
       });
       await runGtp(engine, process.stdin, (t) => process.stdout.write(t));
     });

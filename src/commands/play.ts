@@ -8,31 +8,32 @@ import { join } from 'node:path';
 import type { Command } from 'commander';
 import React from 'react';
 import { makeGame, listGames } from '../env/games/index.ts';
-import type { Game, Player, State } from '../env/games/game.ts';
+import type { Evaluator, Game, PlayerId, State } from '../env/games/game.ts';
 import { UserError } from '../util/errors.ts';
 import { numberFlag } from '../util/flags.ts';
 import { writeFileAtomic } from '../util/fs.ts';
 import { shippedNetFor } from '../agents/alphazero/shipped.ts';
-import { mctsAgent, type PlayAgent } from '../../tui/play-agent.ts';
+import type { Player } from '../players/player.ts';
+import { describeBudget, searchPlayer } from '../players/search.ts';
 import { loadInk } from '../../tui/load-ink.ts';
 
+/** The seed of the agent's search in `tengen play`. */
+const PLAY_SEED = 1;
+
 /**
- * The agent for a net: PUCT search guided by the net's policy and value. `dir` may be a net
- * directory, a selfplay run directory (its best net) or a checkpoint.
+ * The agent a person plays: PUCT guided by `evaluator` where there is one, else UCT with random
+ * rollouts. Like every search player it applies the game's play-time rule (Go's pass discipline).
  */
-export async function netPlayAgent(game: Game, state: State, dir: string, visits: number, timeMs: number | undefined, backend?: string): Promise<PlayAgent> {
-  const { createBestEvaluator } = await import('../nets/best-evaluator.ts');
-  const { openNet, checkNetFits } = await import('../agents/alphazero/agent-spec.ts');
-  const { dir: found, net } = await openNet(dir, backend);
-  checkNetFits(net.spec.inputShape, net.spec.numActions, game, found);
-  // onnxruntime where it loads (as self-play and the benches), else tfjs.
-  const evaluator = await createBestEvaluator(game, net.model);
-  return mctsAgent(state, {
-    visits,
-    timeMs,
-    name: `PUCT ${timeMs ? `${timeMs / 1000} s` : `${visits} visits`} + net ${dir}`,
-    mcts: { evaluator, batchSize: 8, virtualLoss: 3 },
-  });
+export function playAgentWith(game: Game, evaluator: Evaluator | undefined, budget: { visits: number; timeMs?: number }, name: string): Player {
+  return searchPlayer(game, { budget, name, ...(evaluator ? { evaluator, mcts: { batchSize: 8, virtualLoss: 3 } } : {}) })(PLAY_SEED);
+}
+
+/** The agent for `tengen play`: the net in `dir` (a net directory, a selfplay run directory or a checkpoint), or UCT without one. */
+export async function playAgent(game: Game, dir: string | null, budget: { visits: number; timeMs?: number }, backend?: string): Promise<Player> {
+  if (dir === null) return playAgentWith(game, undefined, budget, `MCTS ${describeBudget(budget)} (random rollouts)`);
+  const { loadGameNet } = await import('../players/net.ts');
+  const net = await loadGameNet(dir, game, backend);
+  return playAgentWith(game, net.evaluator, budget, `PUCT ${describeBudget(budget)} + net ${dir}`);
 }
 
 interface PlayOptions {
@@ -45,7 +46,7 @@ interface PlayOptions {
   saveDir: string;
 }
 
-function parseColor(c: string): Player {
+function parseColor(c: string): PlayerId {
   const v = c.toLowerCase();
   if (['first', 'black', 'x', 'b', 'red'].includes(v)) return 0;
   if (['second', 'white', 'o', 'w', 'yellow'].includes(v)) return 1;
@@ -68,18 +69,23 @@ export function saveMoveList(dir: string, state: State, result: string): string 
   return path;
 }
 
-async function plainMode(state: State, agent: PlayAgent, human: Player, save: (s: State, r: string) => string): Promise<void> {
+async function plainMode(state: State, agent: Player, human: PlayerId, save: (s: State, r: string) => string): Promise<void> {
   const out = (s: string): boolean => process.stdout.write(s + '\n');
   const rl = createInterface({ input: process.stdin, terminal: false });
   const lines = rl[Symbol.asyncIterator]();
   out(`${state.game.name}: you play ${human === 0 ? 'first' : 'second'} against ${agent.name}; one move per line ('quit' stops)`);
   out(state.toString());
+  let agentResigned = false;
   while (!state.isTerminal()) {
     if (state.currentPlayer() !== human) {
-      const res = await agent.think(state.clone());
+      const res = await agent.chooseMove(state.clone());
+      if (res.resign) {
+        agentResigned = true;
+        break;
+      }
       out(`agent plays ${state.actionToString(res.action)}`);
       state.applyAction(res.action);
-      agent.played(res.action);
+      agent.observe?.(res.action);
       out(state.toString());
       continue;
     }
@@ -92,7 +98,7 @@ async function plainMode(state: State, agent: PlayAgent, human: Player, save: (s
     try {
       const a = state.stringToAction(text);
       state.applyAction(a);
-      agent.played(a);
+      agent.observe?.(a);
       out(state.toString());
     } catch (e) {
       out(`refused: ${(e as Error).message}`);
@@ -100,7 +106,7 @@ async function plainMode(state: State, agent: PlayAgent, human: Player, save: (s
   }
   rl.close();
   const r = state.returns();
-  const result = !state.isTerminal() ? 'unfinished' : r[human] > 0 ? 'you win' : r[human] < 0 ? 'the agent wins' : 'draw';
+  const result = agentResigned ? 'you win (the agent resigned)' : !state.isTerminal() ? 'unfinished' : r[human] > 0 ? 'you win' : r[human] < 0 ? 'the agent wins' : 'draw';
   out(`result: ${result}`);
   out(`saved to ${save(state, result)}`);
 }
@@ -126,11 +132,7 @@ export function register(program: Command): void {
       const timeMs = o.time !== undefined ? Number(o.time) * 1000 : undefined;
       if (timeMs !== undefined && !(timeMs > 0)) throw new UserError(`--time must be a positive number of seconds, got '${o.time}'`);
       const state = game.newInitialState();
-      const shipped = shippedNetFor(game);
-      let agent: PlayAgent;
-      if (o.model !== undefined) agent = await netPlayAgent(game, state, o.model, visits, timeMs, backend);
-      else if (shipped !== null) agent = await netPlayAgent(game, state, shipped, visits, timeMs, backend);
-      else agent = mctsAgent(state, { visits, timeMs, name: `MCTS ${timeMs ? `${o.time} s` : `${visits} visits`} (random rollouts)` });
+      const agent = await playAgent(game, o.model ?? shippedNetFor(game), { visits, ...(timeMs !== undefined ? { timeMs } : {}) }, backend);
       const save = (s: State, r: string): string => saveMoveList(o.saveDir, s, r);
       if (!process.stdin.isTTY || !process.stdout.isTTY) return plainMode(state, agent, human, save);
       const { render } = await loadInk();

@@ -13,7 +13,7 @@ import type { Command } from 'commander';
 import { UserError } from '../util/errors.ts';
 import { loadInk } from '../../tui/load-ink.ts';
 import { initBackend } from '../nets/backend.ts';
-import { CONFIG_FIELDS, DEFAULT_GAME, defaultConfig, mergeConfig, parseField, type AZConfig } from '../agents/alphazero/config.ts';
+import { CONFIG_FIELDS, DEFAULT_GAME, SETTING_FLAGS, defaultConfig, mergeConfig, parseField, settingFlag, type AZConfig } from '../agents/alphazero/config.ts';
 import { PipelineEvents, attachMetricsLog, attachProgressPrinter } from '../agents/alphazero/events.ts';
 import { Pipeline, readRunConfig } from '../agents/alphazero/pipeline.ts';
 import { describeSpec } from '../agents/alphazero/net.ts';
@@ -24,13 +24,8 @@ export interface SelfplayFlags {
   game?: string;
   out?: string;
   resume?: string;
-  generations?: string;
-  minutes?: string;
-  workers?: string;
-  seed?: string;
-  mode?: string;
-  /** Warm start: a saved net whose weights a new run starts from. */
-  initModel?: string;
+  /** The settings of SETTING_FLAGS (generations, minutes, workers, seed, mode, initModel), as typed. */
+  [setting: string]: unknown;
   config?: string;
   set?: string[];
   backend?: string;
@@ -68,13 +63,10 @@ export function resolveSelfplayConfig(f: SelfplayFlags): AZConfig {
   let cfg = defaultConfig(game);
   cfg = mergeConfig(cfg, { ...file, game }, f.config ? `--config ${f.config}` : 'config');
   const flags: Record<string, unknown> = {};
-  const num = (name: string, raw: string | undefined): number | undefined => (raw === undefined ? undefined : (parseField(name, raw) as number));
-  flags['generations'] = num('generations', f.generations);
-  flags['minutes'] = num('minutes', f.minutes);
-  flags['workers'] = num('workers', f.workers);
-  flags['seed'] = num('seed', f.seed);
-  flags['mode'] = f.mode;
-  flags['initModel'] = f.initModel;
+  for (const { key } of SETTING_FLAGS) {
+    const raw = f[key];
+    if (typeof raw === 'string') flags[key] = parseField(key, raw);
+  }
   for (const kv of f.set ?? []) {
     const eq = kv.indexOf('=');
     if (eq <= 0) throw new UserError(`--set ${kv}: expected key=value, e.g. --set simulations=100`);
@@ -233,18 +225,14 @@ async function runWithDashboard(pipeline: Pipeline, events: PipelineEvents, head
 }
 
 export function register(program: Command): void {
-  program
+  const cmd = program
     .command('selfplay')
     .description('AlphaGo Zero / AlphaZero self-play training (checkpoints every generation; --resume continues a run)')
     .option('--game <name>', `game: tictactoe, connect4, othello, gomoku, go (default ${DEFAULT_GAME})`)
     .option('--out <dir>', 'run directory (default runs/<game>-s<seed>-<time>)')
-    .option('--resume <dir>', 'continue the run in this directory from its last checkpoint')
-    .option('--generations <n>', 'stop after n generations (0: no limit)')
-    .option('--minutes <m>', 'time budget: start a generation only if it should end within m minutes of run time (estimated from the last one)')
-    .option('--workers <w>', 'self-play worker threads (0: play in the main thread)')
-    .option('--seed <s>', 'master seed')
-    .option('--mode <mode>', "'zero' (gated, AlphaGo Zero) or 'alphazero' (continual)")
-    .option('--init-model <dir>', 'start a new run from this net (same architecture) instead of random weights')
+    .option('--resume <dir>', 'continue the run in this directory from its last checkpoint');
+  for (const s of SETTING_FLAGS) cmd.option(`--${settingFlag(s.key)} <${s.arg}>`, s.help);
+  cmd
     .option('--config <file>', 'JSON file of settings (any of: ' + CONFIG_FIELDS.join(', ') + ')')
     .option('--set <key=value...>', 'override one setting, e.g. --set simulations=100 --set lrSchedule=[{"step":0,"lr":0.01}]')
     .option('--tui', 'live dashboard (the default when run in a terminal)')

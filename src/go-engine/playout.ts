@@ -59,7 +59,12 @@ export class PlayoutPolicy {
 
   /** Legal by the board's own rules (simple ko, no suicide) and not a self-atari. */
   private playable(b: Board, p: number, col: number): boolean {
-    return b.color[p] === EMPTY && p !== b.ko && !b.isSuicide(p, col) && !b.isSelfAtari(p, col);
+    if (b.color[p] !== EMPTY || p === b.ko) return false;
+    // Two empty neighbours: neither suicide nor self-atari (the common case, decided without chains).
+    const c = b.color;
+    const w = b.w;
+    if ((c[p - w] === EMPTY ? 1 : 0) + (c[p + 1] === EMPTY ? 1 : 0) + (c[p + w] === EMPTY ? 1 : 0) + (c[p - 1] === EMPTY ? 1 : 0) >= 2) return true;
+    return !b.isSuicide(p, col) && !b.isSelfAtari(p, col);
   }
 
   /** The playout's move for `col`, the opponent having just played `last` (NO_POINT: pass or none). */
@@ -104,7 +109,12 @@ export class PlayoutPolicy {
       let j = start + i;
       if (j >= n) j -= n;
       const p = b.empties[j]!;
-      if (p === b.ko || b.isEye(p, col) || b.isSuicide(p, col) || b.isSelfAtari(p, col)) continue;
+      if (p === b.ko) continue;
+      const c = b.color;
+      const w = b.w;
+      // Two empty neighbours: not an eye, not suicide, not self-atari.
+      if ((c[p - w] === EMPTY ? 1 : 0) + (c[p + 1] === EMPTY ? 1 : 0) + (c[p + w] === EMPTY ? 1 : 0) + (c[p - 1] === EMPTY ? 1 : 0) >= 2) return p;
+      if (b.isEye(p, col) || b.isSuicide(p, col) || b.isSelfAtari(p, col)) continue;
       return p;
     }
     return NO_POINT;

@@ -110,3 +110,8 @@ export class BatchingEvaluator implements Evaluator {
     );
   }
 }
+
+/** Wrap an evaluator so that concurrent searches (the games of a match) share net calls. */
+export function batched(e: Evaluator, maxBatch = 512): Evaluator {
+  return new BatchingEvaluator(e, { maxBatch });
+}

@@ -20,7 +20,6 @@
 export { MCTS, selectAction, temperatureFor } from './mcts.ts';
 export { DEFAULT_MCTS_OPTIONS, resolveMctsOptions } from './options.ts';
 export { UniformEvaluator, RolloutEvaluator, randomRollout, type RolloutEvaluatorOptions } from './evaluators.ts';
-export { BatchingEvaluator, type BatchingEvaluatorOptions, type BatchingStats } from './batching.ts';
-export { NetEvaluator, maskedSoftmax, type PolicyValueModel } from './net-evaluator.ts';
+export { BatchingEvaluator, batched, type BatchingEvaluatorOptions, type BatchingStats } from './batching.ts';
 export { isSyncEvaluator } from './types.ts';
 export type { Candidate, Fpu, MctsOptions, MctsStats, SearchLimits, SearchProgress, SearchResult, SyncEvaluator } from './types.ts';

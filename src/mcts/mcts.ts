@@ -290,7 +290,7 @@ export class MCTS {
     this.expand(node, st, p, null);
     let sum = 0;
     const n = this.options.rollouts;
-    for (let i = 0; i < n; i++) sum += randomRollout(st, this.rng)[mover];
+    for (let i = 0; i < n; i++) sum += randomRollout(st, this.rng)[mover]!;
     return sum / n;
   }
 
@@ -306,7 +306,7 @@ export class MCTS {
   private terminalValue(node: number, st: State): number | null {
     if (!st.isTerminal()) return null;
     const pool = this.pool;
-    const r = st.returns()[pool.mover[node]!];
+    const r = st.returns()[pool.mover[node]!]!;
     const v = r > 0 ? 1 : r < 0 ? -1 : 0;
     pool.flags[node]! |= FLAG_EXPANDED | FLAG_TERMINAL;
     pool.proof[node] = v > 0 ? WIN : v < 0 ? LOSS : DRAW;

@@ -111,6 +111,8 @@ export interface Candidate {
   /** Principal variation starting with `action` (most visited child at each step). */
   pv: number[];
   proven?: 'win' | 'loss' | 'draw';
+  /** Expected final score lead in points for the player to move at the root, where the search estimates one (Go). */
+  scoreLead?: number;
 }
 
 export interface SearchResult {

@@ -38,11 +38,12 @@ export function policyValueShapes(model: tf.LayersModel): PolicyValueShapes {
   if (model.outputs.length !== 2) throw new Error(`policy-value model must have 2 outputs (policy, value), found ${model.outputs.length}`);
   const p = model.outputs[0]!.shape;
   const v = model.outputs[1]!.shape;
-  if (p.length !== 2 || p[1] === null || p[1] <= 0) throw new Error(`policy output must be [batch, numActions], found [${p.join(', ')}]`);
+  const numActions = p[1];
+  if (p.length !== 2 || numActions === null || numActions === undefined || numActions <= 0) throw new Error(`policy output must be [batch, numActions], found [${p.join(', ')}]`);
   if (v.length !== 2 || v[1] !== 1) throw new Error(`value output must be [batch, 1], found [${v.join(', ')}]`);
   return {
     inputShape: [inShape[1]!, inShape[2]!, inShape[3]!],
-    numActions: p[1],
+    numActions,
     policyIsProbabilities: endsInSoftmax(model.outputs[0]!),
   };
 }

@@ -175,7 +175,7 @@ export function channelPrune(model: tf.LayersModel, fraction: number): ChannelPr
     const C = shape[shape.length - 1]!;
     const k = kernel!.read().dataSync() as Float32Array;
     const norms = new Float64Array(C);
-    for (let i = 0; i < k.length; i++) norms[i % C] += Math.abs(k[i]!);
+    for (let i = 0; i < k.length; i++) norms[i % C]! += Math.abs(k[i]!);
     const drop = Math.min(C - 1, Math.floor(fraction * C));
     const order = Array.from({ length: C }, (_, c) => c).sort((a, b) => norms[a]! - norms[b]! || a - b);
     const dropped = new Set(order.slice(0, drop));

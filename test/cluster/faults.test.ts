@@ -108,7 +108,7 @@ describe.skipIf(!HAVE_REDIS)('cluster faults', () => {
       const good = encodeNet(getWeightBlob(model));
       const hash = netHash(good);
       const tampered = Buffer.from(good);
-      tampered[tampered.length - 1] ^= 0x40;
+      tampered[tampered.length - 1]! ^= 0x40;
       await r.cmd('SET', netKey(hash), tampered);
       const data = { v: PROTOCOL_VERSION, kind: 'selfplay', runId: 'bad-input', game: 'tictactoe', gameParams: {}, spec, settings: settings(4), runSeed: 1, generation: 1, indices: [0], concurrency: 1, net: { hash, generation: 1 } };
       await queue.add('bad', { ...data, v: PROTOCOL_VERSION + 1 }, { jobId: 'bad-version', attempts: 3 });

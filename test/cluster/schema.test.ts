@@ -85,7 +85,7 @@ describe('cluster message schemas', () => {
     const hash = netHash(bytes);
     expect(decodeNet(bytes, hash)).toEqual(blob);
     const bad = Buffer.from(bytes);
-    bad[bad.length - 2] ^= 1;
+    bad[bad.length - 2]! ^= 1;
     expect(() => decodeNet(bad, hash)).toThrow(/does not match its name/);
     expect(() => decodeNet(bytes.subarray(0, bytes.length - 4), netHash(bytes.subarray(0, bytes.length - 4)))).toThrow(/holds 8 floats, its shapes need 9/);
   });
@@ -101,7 +101,7 @@ describe('cluster message schemas', () => {
       expect(await fetchNet(redis, hash, dir)).toEqual(blob);
       expect(calls).toEqual([]);
       const bytes = readFileSync(join(dir, `${hash}.net`));
-      bytes[bytes.length - 1] ^= 1;
+      bytes[bytes.length - 1]! ^= 1;
       writeFileSync(join(dir, `${hash}.net`), bytes);
       await expect(fetchNet(redis, hash, dir)).rejects.toThrow(/does not match its name/);
       await expect(fetchNet(redis, 'b'.repeat(64), dir)).rejects.toThrow(/not found in .*bbbb\.net nor in Redis/);

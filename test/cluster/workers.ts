@@ -1,4 +1,4 @@
-/** Test helper: `tengen worker` processes (src/cluster/worker-main.ts under tsx) on the cpu backend. */
+/** Test helper: `tengen worker` processes (the CLI, src/cli.ts under tsx) on the cpu backend. */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
@@ -12,7 +12,7 @@ export interface WorkerProc {
 }
 
 export function spawnWorker(url: string, id: string, extra: string[] = []): WorkerProc {
-  const proc = spawn(process.execPath, ['--import', 'tsx', join(repo, 'src', 'cluster', 'worker-main.ts'), '--cluster', url, '--backend', 'cpu', '--inference', 'tfjs', '--id', id, '--lock-seconds', '2', ...extra], {
+  const proc = spawn(process.execPath, ['--import', 'tsx', join(repo, 'src', 'cli.ts'), '--backend', 'cpu', 'worker', '--cluster', url, '--inference', 'tfjs', '--id', id, '--lock-seconds', '2', ...extra], {
     cwd: repo,
     stdio: ['ignore', 'pipe', 'pipe'],
   });

@@ -159,7 +159,7 @@ describe('go-engine search', () => {
 
 describe('go-engine dead stones and the settled count', () => {
   it('finds a dead stone inside territory and counts it for the owner of the area', async () => {
-    const { stoneStatus, settledScore, STATUS_DEAD, STATUS_ALIVE } = await import('../../src/go-engine/scoring.ts');
+    const { stoneStatus, settledScore, STATUS_DEAD, STATUS_ALIVE } = await import('../../src/env/games/go/scoring.ts');
     const s = position([
       '.X.XO..',
       'XXXXO..',

@@ -22,7 +22,7 @@ describe('residual net, convolutional policy head', () => {
     expect(before.length).toBe(31);
     const [r0, c0] = [1, 4];
     const moved = obs.slice();
-    for (let k = 0; k < 4; k++) moved[(r0 * 6 + c0) * 4 + k] += 3;
+    for (let k = 0; k < 4; k++) moved[(r0 * 6 + c0) * 4 + k]! += 3;
     const after = logits(model, moved, shape);
     const changed: number[] = [];
     for (let a = 0; a < 31; a++) if (Math.abs(after[a]! - before[a]!) > 1e-6) changed.push(a);
@@ -37,7 +37,7 @@ describe('residual net, convolutional policy head', () => {
     const model = buildResNet({ blocks: 1, filters: 8, inputShape: shape, numActions: 31, seed: 5 });
     const obs = randomFloats(5 * 6 * 4, 9);
     const moved = obs.slice();
-    for (let k = 0; k < 4; k++) moved[(1 * 6 + 4) * 4 + k] += 3;
+    for (let k = 0; k < 4; k++) moved[(1 * 6 + 4) * 4 + k]! += 3;
     const before = logits(model, obs, shape);
     const after = logits(model, moved, shape);
     const far = [0, 6, 24, 25].filter((a) => Math.abs(after[a]! - before[a]!) > 1e-6);

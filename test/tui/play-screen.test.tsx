@@ -3,14 +3,16 @@
  * unreadable input refused in place, cursor keys and Enter, the hint, undo, Go's pass and resign,
  * the agent's turn and the result line.
  */
-import React from 'react';
 import { render } from 'ink-testing-library';
 import { describe, expect, it } from 'vitest';
 import { makeGame } from '../../src/env/games/index.ts';
 import '../../src/env/games/go/index.ts';
 import type { State } from '../../src/env/games/game.ts';
 import { PlayScreen } from '../../tui/play.tsx';
-import { mctsAgent, type PlayAgent } from '../../tui/play-agent.ts';
+import { searchPlayer } from '../../src/players/search.ts';
+import type { Player } from '../../src/players/player.ts';
+
+const mctsAgent = (initial: State, o: { visits: number; name: string }): Player => searchPlayer(initial.game, { budget: { visits: o.visits }, name: o.name })(1);
 
 const tick = (ms = 80): Promise<void> => new Promise((r) => setTimeout(r, ms));
 async function until(frame: () => string | undefined, pred: (f: string) => boolean, ms = 10_000): Promise<string> {
@@ -88,7 +90,7 @@ describe('play screen', () => {
     const game = makeGame('go', { size: 5 });
     const initial = game.newInitialState();
     // An agent that keeps thinking, so the screen still shows the human's pass when we look.
-    const pondering: PlayAgent = { name: 'a slow agent', think: () => new Promise(() => {}), played: () => {}, reset: () => {} };
+    const pondering: Player = { name: 'a slow agent', chooseMove: () => new Promise(() => {}) };
     const first = render(<PlayScreen initial={initial} agent={pondering} human={0} />);
     await tick();
     await type(first.stdin, 'pass\r');

@@ -16,11 +16,10 @@ export {
 export { trainRolloutStage, type RolloutStageOptions, type RolloutStageResult } from './train-rollout.ts';
 export { FastNet, loadCheckedModel, policyAccuracy } from './nets.ts';
 export { trainSl, slStep, policyLoss, type SlOptions, type SlState } from './sl.ts';
-export { playGames, policyMatch, shouldPass, pickMove, type PlayOptions, type PlayedGame, type Chooser } from './play.ts';
+export { playGames, policyMatch, shouldPass, pickMove, type PlayOptions, type ScoredGame, type Chooser } from './play.ts';
 export { trainRl, reinforceStep, reinforceAdvantages, type RlOptions, type RlState } from './rl.ts';
 export {
   genValueData, trainValue, readValueData, valuePlanes, valueStep,
   type ValueDataOptions, type ValueTrainOptions, type ValueState, type ValueData,
 } from './value.ts';
 export { ApvMcts, ApvNode, mixLeafValue, type ApvOptions, type ApvNets, type ApvResult } from './apv-mcts.ts';
-export { LeePlayer, type LeePlayerOptions } from './player.ts';

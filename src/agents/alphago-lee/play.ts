@@ -28,7 +28,8 @@ export interface PlayOptions {
   onMove?: (game: number, state: GoState, features: Float32Array, action: number, policy: number | 'random') => void;
 }
 
-export interface PlayedGame {
+/** A finished game between policies, scored by Tromp-Taylor area. */
+export interface ScoredGame {
   state: GoState;
   /** Winner colour 0 (Black) / 1 (White), -1 for a draw. */
   winner: -1 | 0 | 1;
@@ -71,7 +72,7 @@ export function pickMove(p: Float32Array | null, off: number, feats: Float32Arra
   return best;
 }
 
-export async function playGames(o: PlayOptions): Promise<PlayedGame[]> {
+export async function playGames(o: PlayOptions): Promise<ScoredGame[]> {
   const game = new GoGame({ size: 9, komi: o.komi ?? 7.5, maxMoves: o.maxMoves ?? 200 });
   const nn = game.n * game.n;
   const per = nn * LEE_PLANES;

@@ -325,7 +325,7 @@ export function sgdEpoch(w: Float32Array, ex: RolloutExamples, lr: number, rng: 
     for (let c = c0; c < c1; c++) {
       const g = scores[c - c0]! / z - (c - c0 === t ? 1 : 0);
       if (g === 0) continue;
-      for (let f = ex.candStart[c]!; f < ex.candStart[c + 1]!; f++) w[ex.feats[f]!] -= lr * g;
+      for (let f = ex.candStart[c]!; f < ex.candStart[c + 1]!; f++) w[ex.feats[f]!]! -= lr * g;
     }
   }
   return n ? loss / n : 0;

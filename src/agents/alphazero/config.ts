@@ -263,6 +263,24 @@ const FIELD_TYPES: Record<keyof AZConfig, 'int' | 'number' | 'bool' | 'string' |
 
 export const CONFIG_FIELDS = Object.keys(FIELD_TYPES) as (keyof AZConfig)[];
 
+/**
+ * The settings `tengen selfplay` also takes as flags of their own (`--init-model DIR` sets
+ * initModel); every other one is `--set key=value`. The flag name is the setting's in kebab case.
+ */
+export const SETTING_FLAGS: readonly { key: keyof AZConfig; arg: string; help: string }[] = [
+  { key: 'generations', arg: 'n', help: 'stop after n generations (0: no limit)' },
+  { key: 'minutes', arg: 'm', help: 'time budget: start a generation only if it should end within m minutes of run time (estimated from the last one)' },
+  { key: 'workers', arg: 'w', help: 'self-play worker threads (0: play in the main thread)' },
+  { key: 'seed', arg: 's', help: 'master seed' },
+  { key: 'mode', arg: 'mode', help: "'zero' (gated, AlphaGo Zero) or 'alphazero' (continual)" },
+  { key: 'initModel', arg: 'dir', help: 'start a new run from this net (same architecture) instead of random weights' },
+];
+
+/** A setting's flag name: initModel -> init-model. */
+export function settingFlag(key: string): string {
+  return key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
+}
+
 /** Parse a CLI string for a field into its typed value (UserError on bad input). */
 export function parseField(key: string, raw: string): unknown {
   const t = FIELD_TYPES[key as keyof AZConfig];

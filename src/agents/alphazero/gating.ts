@@ -4,7 +4,8 @@
  * (the paper: 55% of 400 games). AlphaZero mode skips the gate and always keeps the newest net.
  */
 import type { Game } from '../../env/games/game.ts';
-import { playMatch, type AgentFactory, type MatchResult } from './agents.ts';
+import { playMatch, type MatchResult } from '../../players/match.ts';
+import type { PlayerFactory } from '../../players/player.ts';
 
 export interface GateResult extends MatchResult {
   accepted: boolean;
@@ -18,8 +19,8 @@ export function passesGate(score: number, threshold: number): boolean {
 
 export async function gate(
   game: Game,
-  candidate: AgentFactory,
-  best: AgentFactory,
+  candidate: PlayerFactory,
+  best: PlayerFactory,
   games: number,
   threshold: number,
   seed: number,

@@ -7,9 +7,14 @@
  * installed the yardstick is skipped with one log line.
  */
 import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gnugoPath, runMatch, shellQuote } from '../../env/games/go/match.ts';
+import type { GoGame } from '../../env/games/go/rules.ts';
+import { evalSims } from './config.ts';
+import { generationName } from './checkpoint.ts';
 import type { StrengthResult } from './strength.ts';
+import type { OutsideYardstick } from './yardsticks.ts';
 
 let available: boolean | null = null;
 
@@ -51,3 +56,32 @@ export async function gnugoYardstick(o: GnugoYardstickOptions): Promise<Strength
   const losses = s.wins[1];
   return { opponent: `gnugo-${o.level}`, wins: s.wins[0], draws: s.draws, losses, score: (s.wins[0] + s.draws / 2) / Math.max(1, s.games.length) };
 }
+
+let warnedMissing = false;
+
+/**
+ * The pipeline's Go yardstick (config.gnugoGames games at config.gnugoLevel per generation). Where
+ * GNU Go is missing it says so once and is skipped; a failure is said and does not stop training.
+ */
+export const gnugoGenerationYardstick: OutsideYardstick = async (ctx) => {
+  const c = ctx.config;
+  if (c.gnugoGames <= 0) return null;
+  if (!gnugoAvailable()) {
+    if (!warnedMissing) ctx.log('GNU Go is not installed: the per-generation GNU Go yardstick is skipped (apt-get install gnugo)');
+    warnedMissing = true;
+    return null;
+  }
+  const go = ctx.game as GoGame;
+  const opponent = `gnugo-${c.gnugoLevel}`;
+  try {
+    return await gnugoYardstick({
+      modelDir: ctx.modelDir, size: go.n, komi: go.params.komi, games: c.gnugoGames, level: c.gnugoLevel, visits: evalSims(c),
+      ...(ctx.backend !== undefined ? { backend: ctx.backend } : {}), sgfDir: join(ctx.runDir, 'gnugo', generationName(ctx.generation)),
+      onGame: (done, total) => ctx.onGame(opponent, done, total),
+    });
+  } catch (e) {
+    // A yardstick must not stop training: say why and go on.
+    ctx.log(`gen ${ctx.generation}: the GNU Go yardstick failed: ${(e as Error).message}`);
+    return null;
+  }
+};

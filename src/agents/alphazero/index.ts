@@ -8,7 +8,5 @@ export { playSelfPlayGame, playSelfPlayGames, gameTargets, type PlayedGame, type
 export { gate, passesGate, type GateResult } from './gating.ts';
 export { EloLadder, eloDiff, scoreInterval } from './elo.ts';
 export { calibrateResign, falsePositiveRate, type ResignRecord } from './resign.ts';
-export { playMatch, netAgent, uctAgent, randomAgent, solverAgent, type Agent, type AgentFactory, type MatchResult } from './agents.ts';
-export { parseAgent, positionFromLine } from './agent-spec.ts';
 export { buildNet, loadNet, saveNet, findNetDir, type NetSpec } from './net.ts';
 export { loadCheckpoint, saveCheckpoint, findCheckpoint } from './checkpoint.ts';

@@ -15,7 +15,7 @@ import { tf } from '../../nets/backend.ts';
 import { NetEvaluator } from '../../nets/evaluator.ts';
 import { createBestEvaluatorWithReason } from '../../nets/best-evaluator.ts';
 import { OnnxEvaluator } from '../../nets/onnx-evaluator.ts';
-import type { Game, Symmetry } from '../../env/games/game.ts';
+import type { Evaluator, Game, Symmetry } from '../../env/games/game.ts';
 import { Rng } from '../../util/rng.ts';
 import { writeFileAtomic, writeJsonAtomic } from '../../util/fs.ts';
 import { UserError } from '../../util/errors.ts';
@@ -26,17 +26,18 @@ import { ReplayBuffer } from './replay-buffer.ts';
 import { Trainer } from './trainer.ts';
 import { buildNet, describeSpec, findNetDir, getWeightBlob, loadNet, netSpecFor, saveNet, setWeightBlob, type NetSpec, type WeightBlob } from './net.ts';
 import { MODEL_FILE } from '../../nets/io.ts';
-import { gameTargets, type GameHooks, type PlayedGame, type SelfPlaySettings } from './selfplay.ts';
+import { gameTargets, selfPlaySettings, type GameHooks, type PlayedGame } from './selfplay.ts';
 import { InThreadRunner, WorkerRunner, type SelfPlayRunner, type WorkerStat } from './runner.ts';
 import { calibrateResign, type ResignRecord } from './resign.ts';
 import { EloLadder } from './elo.ts';
-import { batched, netAgent, summarizeMatch, type NetAgentOptions } from './agents.ts';
+import { batched } from '../../mcts/batching.ts';
+import { summarizeMatch } from '../../players/match.ts';
+import { netPlayer, type NetPlayerOptions } from '../../players/net.ts';
 import { gate, passesGate, type GateResult } from './gating.ts';
 import { measureStrength } from './strength.ts';
-import { gnugoAvailable, gnugoYardstick } from './gnugo-yardstick.ts';
+import { outsideYardstickFor } from './yardsticks.ts';
 import { generationName, loadCheckpoint, saveCheckpoint, updateCheckpointClock, type RunState } from './checkpoint.ts';
-import { writeSgf } from '../../env/games/go/sgf.ts';
-import type { GoState } from '../../env/games/go/rules.ts';
+import { recordFormatFor } from '../../env/games/records.ts';
 
 export interface PipelineOptions {
   runDir: string;
@@ -256,7 +257,7 @@ export class Pipeline {
   private launchSelfPlay(runner: SelfPlayRunner, g: number, blob: WeightBlob | null, trainedNet: boolean): SelfPlayJob {
     const c = this.config;
     const indices = Array.from({ length: c.gamesPerGeneration }, (_, k) => this.state.totalGames + k);
-    const req = { generation: g, indices, settings: this.settings(), runSeed: c.seed, concurrency: c.concurrentGames, live: this.events.listenerCount('game:move') > 0 };
+    const req = { generation: g, indices, settings: selfPlaySettings(c, this.state.resignThreshold), runSeed: c.seed, concurrency: c.concurrentGames, live: this.events.listenerCount('game:move') > 0 };
     const hooks: GameHooks = {
       onStart: (gameIndex) => this.events.emit('game:start', { generation: g, gameIndex, worker: c.workers > 0 ? gameIndex % c.workers : 0 }),
       onMove: (gameIndex, moveNumber, move, rootValue, candidates) => this.events.emit('game:move', { generation: g, gameIndex, move, moveNumber, rootValue, candidates }),
@@ -283,17 +284,7 @@ export class Pipeline {
     return this.config.initModel !== '' || (this.config.mode === 'zero' ? this.state.bestGeneration > 0 : this.trainer.step > 0);
   }
 
-  private settings(): SelfPlaySettings {
-    const c = this.config;
-    return {
-      simulations: c.simulations, cPuct: c.cPuct, dirichletAlpha: c.dirichletAlpha, dirichletEpsilon: c.dirichletEpsilon,
-      mctsBatchSize: c.mctsBatchSize, virtualLoss: c.virtualLoss, temperatureMoves: c.temperatureMoves, reuseTree: c.reuseTree,
-      fastSimulations: c.fastSimulations, fullSearchFraction: c.fullSearchFraction,
-      resignThreshold: c.resign ? this.state.resignThreshold : null, resignCheckFraction: c.resignCheckFraction,
-    };
-  }
-
-  private evalAgentOptions(): NetAgentOptions {
+  private evalAgentOptions(): NetPlayerOptions {
     const c = this.config;
     return { simulations: evalSims(c), cPuct: c.cPuct, mctsBatchSize: c.mctsBatchSize, virtualLoss: c.virtualLoss, temperatureMoves: c.evalTemperatureMoves };
   }
@@ -325,14 +316,42 @@ export class Pipeline {
     this.events.emit('run:end', { generation: this.state.generation, reason });
   }
 
-  /** One full generation. */
+  /**
+   * One full generation: self-play -> training -> evaluation (gate / Elo) -> strength yardsticks ->
+   * checkpoint -> yardsticks against outside programs (after the checkpoint, which saved the net).
+   */
   async generation(elapsed0 = this.state.elapsedSec, t0 = performance.now()): Promise<void> {
-    const c = this.config;
     const g = this.state.generation + 1;
     const tg = performance.now();
     this.events.emit('generation:start', { generation: g, bestGeneration: this.state.bestGeneration });
+    const positions = await this.selfPlayPhase(g);
+    const steps = await this.trainPhase(g, positions);
+    const currentEval = batched(new NetEvaluator(this.game, this.current));
+    const bestEval = batched(new NetEvaluator(this.game, this.best));
+    const elo = await this.evaluatePhase(g, steps, currentEval, bestEval);
+    await this.strengthPhase(g, this.config.mode === 'zero' ? bestEval : currentEval);
+    await this.checkpointPhase(g, elapsed0, t0);
+    await this.outsideYardstickPhase(g);
+    // The run's clock counts the whole generation, the work after the checkpoint too: a caller that
+    // runs generation() itself (bench/alphazero) starts the next one from this figure, and the next
+    // checkpoint saves it (a 9x9 run lost about 10 s a generation, GNU Go games and the write: 6 minutes in 3 hours).
+    // The checkpoint just written gets it too, so a run that ends (or is killed) here resumes with the whole clock.
+    this.state.elapsedSec = runSeconds(elapsed0, t0);
+    this.state.lastGenerationSec = (performance.now() - tg) / 1000;
+    updateCheckpointClock(this.runDir, g, { elapsedSec: this.state.elapsedSec, lastGenerationSec: this.state.lastGenerationSec });
+    this.events.emit('generation:end', {
+      generation: g, bestGeneration: this.state.bestGeneration, seconds: this.state.lastGenerationSec, totalGames: this.state.totalGames,
+      totalPositions: this.state.totalPositions, trainSteps: this.state.trainStep, elo: this.elo.has(g) ? this.elo.ratingOf(g) : elo,
+    });
+  }
 
-    // --- self-play (with overlapSelfPlay, usually launched during the previous generation) ---
+  /**
+   * Generation g's self-play games (with overlapSelfPlay, usually launched during the previous
+   * generation) into the replay buffer; saves them and recalibrates resignation. Returns the
+   * number of positions added.
+   */
+  private async selfPlayPhase(g: number): Promise<number> {
+    const c = this.config;
     const runner = await this.ensureRunner();
     let job = this.pending;
     this.pending = null;
@@ -358,7 +377,7 @@ export class Pipeline {
       avgLength: games.reduce((n, x) => n + x.moves.length, 0) / Math.max(1, games.length), resigned: games.filter((x) => x.resigned).length,
       p0Wins: p0, p1Wins: p1, draws: games.length - p0 - p1,
     });
-    if (c.saveGames) this.saveGames(g, games);
+    if (c.saveGames) await this.saveGames(g, games);
     this.updateResign(games, job.trainedNet);
     if (this.overlapActive()) {
       // The next generation's games play with the self-play net as it is now, during this training.
@@ -371,8 +390,12 @@ export class Pipeline {
       this.pendingBlob = null;
       delete this.state.selfPlayWeightsTrained;
     }
+    return positions;
+  }
 
-    // --- training ---
+  /** Train on the buffer (once it holds minBufferPositions); returns the steps taken (0: none). */
+  private async trainPhase(g: number, positions: number): Promise<number> {
+    const c = this.config;
     const tt = performance.now();
     let steps = 0;
     let last = { valueLoss: NaN, policyLoss: NaN, policyEntropy: NaN };
@@ -399,10 +422,15 @@ export class Pipeline {
     this.state.trainStep = this.trainer.step;
     const trSecs = (performance.now() - tt) / 1000;
     this.events.emit('train:done', { generation: g, steps, seconds: trSecs, ...last, samplesPerSec: samples / Math.max(trSecs, 1e-9), bufferPositions: this.buffer.size });
+    return steps;
+  }
 
-    // --- evaluation (gate / Elo) ---
-    const currentEval = batched(new NetEvaluator(this.game, this.current));
-    const bestEval = batched(new NetEvaluator(this.game, this.best));
+  /**
+   * The candidate (the net just trained) against the best net: the gate in 'zero' mode, the Elo
+   * ladder in both; the best net becomes the candidate when accepted. Returns the Elo of the best net.
+   */
+  private async evaluatePhase(g: number, steps: number, currentEval: Evaluator, bestEval: Evaluator): Promise<number> {
+    const c = this.config;
     let accepted = true;
     let elo = this.elo.has(this.state.bestGeneration) ? this.elo.ratingOf(this.state.bestGeneration) : 0;
     if (c.evalGames > 0 && steps > 0) {
@@ -418,7 +446,7 @@ export class Pipeline {
         const m = summarizeMatch(games);
         r = { ...m, accepted: passesGate(m.score, c.gatingThreshold), threshold: c.gatingThreshold };
       } else {
-        r = await gate(this.game, netAgent(this.game, currentEval, ao), netAgent(this.game, bestEval, ao), c.evalGames, c.gatingThreshold, matchSeed(c.seed, g), 8, onGameEnd);
+        r = await gate(this.game, netPlayer(this.game, currentEval, ao), netPlayer(this.game, bestEval, ao), c.evalGames, c.gatingThreshold, matchSeed(c.seed, g), 8, onGameEnd);
       }
       accepted = c.mode === 'alphazero' ? true : r.accepted;
       elo = this.elo.record(g, this.state.bestGeneration, r.score, c.evalGames);
@@ -431,17 +459,21 @@ export class Pipeline {
       setWeightBlob(this.best, getWeightBlob(this.current));
       this.state.bestGeneration = g;
     }
+    return elo;
+  }
 
-    // --- strength yardsticks (the self-play net) ---
-    if (c.strengthGames > 0) {
-      const spEval = this.config.mode === 'zero' ? bestEval : currentEval;
-      const res = await measureStrength(this.game, spEval, { ...this.evalAgentOptions(), temperatureMoves: Math.min(2, c.evalTemperatureMoves) }, c.strengthGames, c.baselineRollouts, matchSeed(c.seed, g) + 7, (opponent, done, total) =>
-        this.events.emit('eval:progress', { generation: g, opponent, done, total }),
-      );
-      for (const r of res) this.events.emit('strength', { generation: g, ...r });
-    }
+  /** The self-play net against the strength yardsticks (random; the solver or pure MCTS). */
+  private async strengthPhase(g: number, selfPlayEval: Evaluator): Promise<void> {
+    const c = this.config;
+    if (c.strengthGames <= 0) return;
+    const res = await measureStrength(this.game, selfPlayEval, { ...this.evalAgentOptions(), temperatureMoves: Math.min(2, c.evalTemperatureMoves) }, c.strengthGames, c.baselineRollouts, matchSeed(c.seed, g) + 7, (opponent, done, total) =>
+      this.events.emit('eval:progress', { generation: g, opponent, done, total }),
+    );
+    for (const r of res) this.events.emit('strength', { generation: g, ...r });
+  }
 
-    // --- checkpoint ---
+  /** Write the generation's net and the resumable checkpoint (checkpointWritten() waits for it). */
+  private async checkpointPhase(g: number, elapsed0: number, t0: number): Promise<void> {
     const tc = performance.now();
     let done = (): void => {};
     this.checkpointing = new Promise<void>((r) => (done = r));
@@ -452,44 +484,19 @@ export class Pipeline {
       done();
     }
     this.events.emit('checkpoint', { generation: g, dir: join(this.runDir, 'checkpoint'), seconds: (performance.now() - tc) / 1000 });
-
-    // --- Go: the net of this generation against GNU Go, through GTP (after the checkpoint, which saved it) ---
-    if (c.game === 'go' && c.gnugoGames > 0) await this.gnugoYardstick(g);
-    // The run's clock counts the whole generation, the work after the checkpoint too: a caller that
-    // runs generation() itself (bench/alphazero) starts the next one from this figure, and the next
-    // checkpoint saves it (a 9x9 run lost about 10 s a generation, GNU Go games and the write: 6 minutes in 3 hours).
-    // The checkpoint just written gets it too, so a run that ends (or is killed) here resumes with the whole clock.
-    this.state.elapsedSec = runSeconds(elapsed0, t0);
-    this.state.lastGenerationSec = (performance.now() - tg) / 1000;
-    updateCheckpointClock(this.runDir, g, { elapsedSec: this.state.elapsedSec, lastGenerationSec: this.state.lastGenerationSec });
-    this.events.emit('generation:end', {
-      generation: g, bestGeneration: this.state.bestGeneration, seconds: this.state.lastGenerationSec, totalGames: this.state.totalGames,
-      totalPositions: this.state.totalPositions, trainSteps: this.state.trainStep, elo: this.elo.has(g) ? this.elo.ratingOf(g) : elo,
-    });
   }
 
-  private gnugoWarned = false;
-
-  private async gnugoYardstick(g: number): Promise<void> {
-    const c = this.config;
-    if (!gnugoAvailable()) {
-      if (!this.gnugoWarned) this.events.emit('log', { message: 'GNU Go is not installed: the per-generation GNU Go yardstick is skipped (apt-get install gnugo)' });
-      this.gnugoWarned = true;
-      return;
-    }
-    const go = this.game as unknown as { n: number; params: { komi: number } };
-    const opponent = `gnugo-${c.gnugoLevel}`;
-    try {
-      const r = await gnugoYardstick({
-        modelDir: join(this.runDir, 'models', generationName(g)), size: go.n, komi: go.params.komi,
-        games: c.gnugoGames, level: c.gnugoLevel, visits: evalSims(c), backend: this.backend, sgfDir: join(this.runDir, 'gnugo', generationName(g)),
-        onGame: (done, total) => this.events.emit('eval:progress', { generation: g, opponent, done, total }),
-      });
-      this.events.emit('strength', { generation: g, ...r });
-    } catch (e) {
-      // A yardstick must not stop training: say why and go on.
-      this.events.emit('log', { message: `gen ${g}: the GNU Go yardstick failed: ${(e as Error).message}` });
-    }
+  /** The game's yardstick against an outside program (Go: GNU Go), played by the net the checkpoint saved. */
+  private async outsideYardstickPhase(g: number): Promise<void> {
+    const yardstick = await outsideYardstickFor(this.game);
+    if (!yardstick) return;
+    const r = await yardstick({
+      game: this.game, config: this.config, generation: g, modelDir: join(this.runDir, 'models', generationName(g)), runDir: this.runDir,
+      ...(this.backend !== undefined ? { backend: this.backend } : {}),
+      onGame: (opponent, done, total) => this.events.emit('eval:progress', { generation: g, opponent, done, total }),
+      log: (message) => this.events.emit('log', { message }),
+    });
+    if (r) this.events.emit('strength', { generation: g, ...r });
   }
 
   private async writeCheckpoint(g: number, elapsed0: number, t0: number): Promise<void> {
@@ -516,23 +523,18 @@ export class Pipeline {
     this.events.emit('resign:calibrated', cal);
   }
 
-  private saveGames(g: number, games: PlayedGame[]): void {
+  /** The generation's games as JSON lines, and in the game's own record format where it has one (Go: SGF). */
+  private async saveGames(g: number, games: PlayedGame[]): Promise<void> {
     const lines = games.map((x) => JSON.stringify({
       generation: g, index: x.gameIndex, game: this.config.game, moves: x.moveStrings, actions: x.moves, returns: x.returns,
       resigned: x.resigned, resignDisabled: x.resignDisabled, final: x.final,
     }));
     writeFileAtomic(join(this.runDir, 'games', `${generationName(g)}.jsonl`), lines.join('\n') + '\n');
-    // Go: the same games as one SGF collection a Go GUI opens (Sabaki shows each game of the file).
-    if (this.game.name === 'go') {
-      const date = new Date().toISOString().slice(0, 10);
+    const format = await recordFormatFor(this.game);
+    if (format) {
       const player = `tengen selfplay gen ${g}`;
-      const trees = games.map((x) => {
-        const s = this.game.newInitialState() as GoState;
-        for (const a of x.moves) s.applyAction(a);
-        const result = x.resigned ? (x.returns[0] > 0 ? 'B+R' : 'W+R') : undefined;
-        return writeSgf(s, { result, playerBlack: player, playerWhite: player, date });
-      });
-      writeFileAtomic(join(this.runDir, 'games', `${generationName(g)}.sgf`), trees.join(''));
+      const text = format.write(this.game, games, { playerFirst: player, playerSecond: player, date: new Date().toISOString().slice(0, 10) });
+      writeFileAtomic(join(this.runDir, 'games', `${generationName(g)}.${format.extension}`), text);
     }
   }
 

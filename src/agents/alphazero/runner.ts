@@ -10,7 +10,8 @@ import { tsWorkerSource } from '../../util/ts-worker.ts';
 import type { Evaluator, Game } from '../../env/games/game.ts';
 import type { NetSpec, WeightBlob } from './net.ts';
 import { playSelfPlayGames, type GameHooks, type MoveCandidate, type PlayedGame, type SelfPlaySettings } from './selfplay.ts';
-import type { MatchGame, NetAgentOptions } from './agents.ts';
+import type { MatchGame } from '../../players/match.ts';
+import type { NetPlayerOptions } from '../../players/net.ts';
 
 export interface WorkerInit {
   game: string;
@@ -66,7 +67,7 @@ export interface MatchRequest {
   /** Game numbers 0..games-1; see playMatchGames for how a number fixes seeds and colours. */
   games: number;
   seed: number;
-  agent: NetAgentOptions;
+  agent: NetPlayerOptions;
   concurrency: number;
 }
 

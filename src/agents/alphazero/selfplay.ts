@@ -7,35 +7,41 @@
  * Every game draws its randomness from its own seed, derived from (run seed, generation, game
  * index), so a game's moves do not depend on which worker plays it or on what else runs beside it.
  */
-import type { Evaluator, Game, Player, State } from '../../env/games/game.ts';
+import type { Evaluator, Game, PlayerId, State } from '../../env/games/game.ts';
 import { MCTS, selectAction, temperatureFor } from '../../mcts/mcts.ts';
 import { BatchingEvaluator } from '../../mcts/batching.ts';
 import { Rng } from '../../util/rng.ts';
+import type { AZConfig } from './config.ts';
 
-export interface SelfPlaySettings {
-  simulations: number;
-  cPuct: number;
-  /** 0 = the search's default (10 / legal moves). */
-  dirichletAlpha: number;
-  dirichletEpsilon: number;
-  mctsBatchSize: number;
-  virtualLoss: number;
-  temperatureMoves: number;
-  reuseTree: boolean;
-  /** Playout-cap randomisation: simulations of a cheap, unrecorded move (0 = every move searched in full). */
-  fastSimulations?: number;
-  /** Share of moves searched in full and recorded, when fastSimulations > 0. */
-  fullSearchFraction?: number;
-  /** Resign when the root value falls below this; null: never. */
-  resignThreshold: number | null;
-  /** Fraction of games with resignation off (false-positive measurement). */
-  resignCheckFraction: number;
+/**
+ * The run settings self-play reads, declared once: each is the AZConfig field of that name (see its
+ * documentation there), copied as it is into every game and every cluster job.
+ */
+export const SELF_PLAY_FIELDS = [
+  'simulations', 'cPuct', 'dirichletAlpha', 'dirichletEpsilon', 'mctsBatchSize', 'virtualLoss', 'temperatureMoves', 'reuseTree',
+  'resignCheckFraction', 'fastSimulations', 'fullSearchFraction',
+] as const satisfies readonly (keyof AZConfig)[];
+
+/** Fields a cluster message may leave out (peers from before playout-cap randomisation): 0 and 1, every move searched in full. */
+type OptionalSelfPlayField = 'fastSimulations' | 'fullSearchFraction';
+
+export type SelfPlaySettings = Pick<AZConfig, Exclude<(typeof SELF_PLAY_FIELDS)[number], OptionalSelfPlayField>> &
+  Partial<Pick<AZConfig, OptionalSelfPlayField>> & {
+    /** Resign when the root value falls below this; null: never (not calibrated yet, or resignation off). */
+    resignThreshold: number | null;
+  };
+
+/** The self-play settings of a run's config, with the resignation threshold as calibrated so far. */
+export function selfPlaySettings(c: AZConfig, resignThreshold: number | null): SelfPlaySettings {
+  const s: Record<string, unknown> = { resignThreshold: c.resign ? resignThreshold : null };
+  for (const k of SELF_PLAY_FIELDS) s[k] = c[k];
+  return s as SelfPlaySettings;
 }
 
 export interface Position {
   obs: Float32Array;
   pi: Float32Array;
-  player: Player;
+  player: PlayerId;
   /** The search's root value for `player` (-1..1). */
   q: number;
 }
@@ -119,7 +125,7 @@ export async function playSelfPlayGame(
     if (ply > game.maxGameLength * 2 + 16) throw new Error(`${game.name}: self-play game ${gameIndex} did not end after ${ply} moves`);
     const wait = hooks.beforeMove?.();
     if (wait) await wait;
-    const p = state.currentPlayer() as Player;
+    const p = state.currentPlayer() as PlayerId;
     // Playout-cap randomisation: the coin is drawn only when it is on, so runs without it keep their moves.
     const fast = s.fastSimulations ?? 0;
     const full = fast === 0 || rng.next() < (s.fullSearchFraction ?? 1);

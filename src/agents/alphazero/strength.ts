@@ -7,7 +7,10 @@
 import type { Evaluator, Game, State } from '../../env/games/game.ts';
 import type { TicTacToeState } from '../../env/games/tictactoe.ts';
 import { tictactoeOptimalMoves } from '../../env/solvers/tictactoe.ts';
-import { netAgent, playMatch, randomAgent, solverAgent, uctAgent, type NetAgentOptions } from './agents.ts';
+import { playMatch } from '../../players/match.ts';
+import { netPlayer, type NetPlayerOptions } from '../../players/net.ts';
+import { uctPlayer } from '../../players/search.ts';
+import { randomPlayer, solverPlayer } from '../../players/simple.ts';
 
 export interface StrengthResult {
   opponent: string;
@@ -59,7 +62,7 @@ export async function tictactoeRawOptimalRate(game: Game, evaluator: Evaluator):
 export async function measureStrength(
   game: Game,
   evaluator: Evaluator,
-  agentOpts: NetAgentOptions,
+  agentOpts: NetPlayerOptions,
   games: number,
   baselineRollouts: number,
   seed: number,
@@ -68,19 +71,19 @@ export async function measureStrength(
   const out: StrengthResult[] = [];
   if (games <= 0) return out;
   const progress = (opponent: string) => (done: number, total: number): void => onProgress?.(opponent, done, total);
-  const me = netAgent(game, evaluator, agentOpts);
-  const vsRandom = await playMatch(game, me, randomAgent(), games, seed * 31 + 1, 8, progress('random'));
+  const me = netPlayer(game, evaluator, agentOpts);
+  const vsRandom = await playMatch(game, me, randomPlayer(), games, seed * 31 + 1, 8, progress('random'));
   out.push({ opponent: 'random', wins: vsRandom.wins, draws: vsRandom.draws, losses: vsRandom.losses, score: vsRandom.score });
   if (game.name === 'tictactoe') {
     // The perfect player is deterministic up to ties; argmax play keeps games distinct only through those.
-    const vsPerfect = await playMatch(game, netAgent(game, evaluator, { ...agentOpts, temperatureMoves: 0 }), solverAgent(game), games, seed * 31 + 2, 8, progress('perfect'));
+    const vsPerfect = await playMatch(game, netPlayer(game, evaluator, { ...agentOpts, temperatureMoves: 0 }), solverPlayer(game), games, seed * 31 + 2, 8, progress('perfect'));
     const raw = await tictactoeRawOptimalRate(game, evaluator);
     out.push({
       opponent: 'perfect', wins: vsPerfect.wins, draws: vsPerfect.draws, losses: vsPerfect.losses, score: vsPerfect.score,
       extra: { rawOptimalRate: raw.rate, rawMistakes: raw.mistakes, positions: raw.positions },
     });
   } else {
-    const vsUct = await playMatch(game, me, uctAgent(game, baselineRollouts), games, seed * 31 + 3, 8, progress(`uct-${baselineRollouts}`));
+    const vsUct = await playMatch(game, me, uctPlayer(game, baselineRollouts), games, seed * 31 + 3, 8, progress(`uct-${baselineRollouts}`));
     out.push({ opponent: `uct-${baselineRollouts}`, wins: vsUct.wins, draws: vsUct.draws, losses: vsUct.losses, score: vsUct.score });
   }
   return out;

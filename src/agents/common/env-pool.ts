@@ -86,8 +86,8 @@ export class EnvPool {
       this.terminated[i] = r.terminated ? 1 : 0;
       this.truncated[i] = r.truncated ? 1 : 0;
       this.infos[i] = r.info;
-      this.returns[i] += r.reward;
-      this.lengths[i]++;
+      this.returns[i]! += r.reward;
+      this.lengths[i]!++;
       if (r.terminated || r.truncated) {
         done.push({ envIndex: i, episodicReturn: this.returns[i]!, episodeLength: this.lengths[i]!, terminated: r.terminated });
         this.finalObs[i] = r.observation;

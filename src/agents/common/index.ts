@@ -14,7 +14,7 @@ export { QLearning, Sarsa, ExpectedSarsa, TdControl, TD_DEFAULTS, type TdOptions
 export { McControl, MC_DEFAULTS, type McOptions } from '../tabular/mc-control.ts';
 export { valueIteration, policyIteration, evaluatePolicy as evaluateTabularPolicy, finiteHorizonValue, type TransitionTable } from '../tabular/dp.ts';
 export { DQN, DQN_DEFAULTS, DQN_ZOO, type DQNOptions } from '../dqn/dqn.ts';
-export { ReplayBuffer } from '../dqn/replay-buffer.ts';
+export { TransitionBuffer } from '../dqn/transition-buffer.ts';
 export { Reinforce, REINFORCE_DEFAULTS, type ReinforceOptions } from '../reinforce/reinforce.ts';
 export { A2C, A2C_DEFAULTS, A2C_ZOO, type A2COptions } from '../a2c/a2c.ts';
 export { PPO, PPO_DEFAULTS, PPO_ZOO, type PPOOptions } from '../ppo/ppo.ts';

@@ -16,7 +16,7 @@ import { Mlp, readVars, writeVars } from '../common/mlp.ts';
 import { Optimizer } from '../common/optim.ts';
 import { maybeYield } from '../common/yield.ts';
 import { tf } from '../common/tf.ts';
-import { ReplayBuffer } from './replay-buffer.ts';
+import { TransitionBuffer } from './transition-buffer.ts';
 
 export interface DQNOptions {
   /** Adam learning rate (constant or schedule). SB3 default 1e-4. */
@@ -103,7 +103,7 @@ export class DQN implements Agent {
   private readonly nA: number;
   private readonly actStart: number;
   private readonly optimizer: Optimizer;
-  private readonly replay: ReplayBuffer;
+  private readonly replay: TransitionBuffer;
   private rng: Rng;
   private pool: EnvPool;
   private stepsSinceTrain = 0;
@@ -134,7 +134,7 @@ export class DQN implements Agent {
     this.qTarget = new Mlp([this.obsDim, ...o.netArch, this.nA], 'relu', initRng, 'torch');
     this.qTarget.copyFrom(this.q);
     this.optimizer = new Optimizer(this.q.vars, 'adam');
-    this.replay = new ReplayBuffer(o.bufferSize, this.obsDim);
+    this.replay = new TransitionBuffer(o.bufferSize, this.obsDim);
     this.rng = new Rng(`dqn:${o.seed}`);
     this.pool = new EnvPool(envs, o.seed);
     this.epsilon = o.explorationInitialEps;

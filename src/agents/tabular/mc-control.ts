@@ -107,8 +107,8 @@ export class McControl implements Agent {
           G = o.gamma * G + ep[3 * t + 2]!;
           const k = ep[3 * t]! * nA + ep[3 * t + 1]!;
           if (firstSeen[k] !== t) continue;
-          this.N[k]++;
-          this.Q[k] += (alpha > 0 ? alpha : 1 / this.N[k]!) * (G - this.Q[k]!);
+          this.N[k]!++;
+          this.Q[k]! += (alpha > 0 ? alpha : 1 / this.N[k]!) * (G - this.Q[k]!);
         }
         for (let t = 0; t < T; t++) firstSeen[ep[3 * t]! * nA + ep[3 * t + 1]!] = -1;
         this.episode = [];

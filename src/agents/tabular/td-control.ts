@@ -133,7 +133,7 @@ export class TdControl implements Agent {
         }
       }
       const i = s * nA + a;
-      this.Q[i] += alpha * (target - this.Q[i]!);
+      this.Q[i]! += alpha * (target - this.Q[i]!);
       let go = cb.onStep?.(this.numTimesteps) !== false;
       for (const e of ended) {
         this.numEpisodes++;

@@ -14,7 +14,7 @@
  */
 import { IllegalMoveError, UserError } from '../../util/errors.ts';
 import { TERMINAL, illegalMoveMessage } from './game.ts';
-import type { Game, Player, PlayerOrTerminal, State, Symmetry } from './game.ts';
+import type { Game, PlayerId, PlayerIdOrTerminal, State, Symmetry } from './game.ts';
 import { columnMirrorSymmetries } from './symmetry.ts';
 import { parseActionList } from './tictactoe.ts';
 
@@ -72,8 +72,8 @@ export class Connect4State implements State {
     return this.moves.length;
   }
 
-  currentPlayer(): PlayerOrTerminal {
-    return this.isTerminal() ? TERMINAL : ((this.moves.length & 1) as Player);
+  currentPlayer(): PlayerIdOrTerminal {
+    return this.isTerminal() ? TERMINAL : ((this.moves.length & 1) as PlayerId);
   }
 
   isTerminal(): boolean {
@@ -175,7 +175,7 @@ export class Connect4State implements State {
     return [0, 0];
   }
 
-  observation(player: Player): Float32Array {
+  observation(player: PlayerId): Float32Array {
     const obs = new Float32Array(CELLS * 3);
     const own = player + 1;
     const p0ToMove = (this.moves.length & 1) === 0 ? 1 : 0;

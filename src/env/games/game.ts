@@ -10,8 +10,12 @@ import type { Rng } from '../../util/rng.ts';
 
 /** Returned by currentPlayer() once the game is over. */
 export const TERMINAL = -4 as const;
-export type Player = 0 | 1;
-export type PlayerOrTerminal = Player | typeof TERMINAL;
+/**
+ * Which player, by seat: 0 moves first (X, Black, Red), 1 second. (A `Player` in src/players is
+ * something else: the thing that picks moves in play.)
+ */
+export type PlayerId = 0 | 1;
+export type PlayerIdOrTerminal = PlayerId | typeof TERMINAL;
 
 /** One of a game's symmetries: maps an action and an observation to their images. */
 export interface Symmetry {
@@ -45,7 +49,7 @@ export interface Game {
 export interface State {
   readonly game: Game;
   /** The player to move, or TERMINAL when the game is over. */
-  currentPlayer(): PlayerOrTerminal;
+  currentPlayer(): PlayerIdOrTerminal;
   /** Legal actions for the player to move, ascending. Empty when terminal. */
   legalActions(): number[];
   /** 1 at legal actions, 0 elsewhere; length numActions. */
@@ -59,7 +63,7 @@ export interface State {
   /** Final payoffs [player0, player1]: +1 win, -1 loss, 0 draw. [0, 0] while the game is running. */
   returns(): [number, number];
   /** Planes for a net, channels-last, from `player`'s point of view. Length = product of observationShape. */
-  observation(player: Player): Float32Array;
+  observation(player: PlayerId): Float32Array;
   /** Human-readable action, e.g. 'a1', 'D4', '4' (Connect Four column, 1-based), 'pass'. */
   actionToString(a: number): string;
   /** Inverse of actionToString. Throws a clear error on unparsable input. */

@@ -12,7 +12,7 @@
 import { IllegalMoveError, UserError } from '../../util/errors.ts';
 import { Rng } from '../../util/rng.ts';
 import { TERMINAL, illegalMoveMessage } from './game.ts';
-import type { Game, Player, PlayerOrTerminal, State, Symmetry } from './game.ts';
+import type { Game, PlayerId, PlayerIdOrTerminal, State, Symmetry } from './game.ts';
 import { dihedralSymmetries } from './symmetry.ts';
 import { parseActionList } from './tictactoe.ts';
 
@@ -81,8 +81,8 @@ export class GomokuState implements State {
     this.board = new Uint8Array(game.numActions);
   }
 
-  currentPlayer(): PlayerOrTerminal {
-    return this.isTerminal() ? TERMINAL : ((this.moves.length & 1) as Player);
+  currentPlayer(): PlayerIdOrTerminal {
+    return this.isTerminal() ? TERMINAL : ((this.moves.length & 1) as PlayerId);
   }
 
   isTerminal(): boolean {
@@ -166,7 +166,7 @@ export class GomokuState implements State {
     return [0, 0];
   }
 
-  observation(player: Player): Float32Array {
+  observation(player: PlayerId): Float32Array {
     const cells = this.game.numActions;
     const obs = new Float32Array(cells * 3);
     const own = player + 1;

@@ -16,7 +16,7 @@
 import { IllegalMoveError, UserError } from '../../util/errors.ts';
 import { Rng } from '../../util/rng.ts';
 import { TERMINAL, illegalMoveMessage } from './game.ts';
-import type { Game, Player, PlayerOrTerminal, State, Symmetry } from './game.ts';
+import type { Game, PlayerId, PlayerIdOrTerminal, State, Symmetry } from './game.ts';
 import { dihedralSymmetries } from './symmetry.ts';
 import { parseActionList } from './tictactoe.ts';
 
@@ -77,7 +77,7 @@ export class Othello implements Game {
 export class OthelloState implements State {
   /** 0 empty, 1 Black (player 0), 2 White (player 1); row-major from the top-left. */
   readonly board: Uint8Array;
-  private toMove: Player = 0;
+  private toMove: PlayerId = 0;
   private terminal = false;
   private readonly moves: number[] = [];
   /** Cells flipped by each move, all moves concatenated; flipCount[k] = how many move k flipped. */
@@ -112,7 +112,7 @@ export class OthelloState implements State {
   }
 
   private switchSide(): void {
-    this.toMove = (1 - this.toMove) as Player;
+    this.toMove = (1 - this.toMove) as PlayerId;
     const k = this.game.zobLo.length - 1;
     this.hLo ^= this.game.zobLo[k]!;
     this.hHi ^= this.game.zobHi[k]!;
@@ -147,7 +147,7 @@ export class OthelloState implements State {
     return false;
   }
 
-  currentPlayer(): PlayerOrTerminal {
+  currentPlayer(): PlayerIdOrTerminal {
     return this.terminal ? TERMINAL : this.toMove;
   }
 
@@ -264,7 +264,7 @@ export class OthelloState implements State {
     return b > w ? [1, -1] : b < w ? [-1, 1] : [0, 0];
   }
 
-  observation(player: Player): Float32Array {
+  observation(player: PlayerId): Float32Array {
     const cells = this.game.pass;
     const obs = new Float32Array(cells * 3);
     const own = player + 1;

@@ -9,7 +9,7 @@
  */
 import { IllegalMoveError, UserError } from '../../util/errors.ts';
 import { TERMINAL, illegalMoveMessage } from './game.ts';
-import type { Game, Player, PlayerOrTerminal, State, Symmetry } from './game.ts';
+import type { Game, PlayerId, PlayerIdOrTerminal, State, Symmetry } from './game.ts';
 import { dihedralSymmetries } from './symmetry.ts';
 
 const LINES: ReadonlyArray<readonly [number, number, number]> = [
@@ -56,9 +56,9 @@ export class TicTacToeState implements State {
 
   constructor(readonly game: TicTacToe) {}
 
-  currentPlayer(): PlayerOrTerminal {
+  currentPlayer(): PlayerIdOrTerminal {
     if (this.isTerminal()) return TERMINAL;
-    return (this.moves.length & 1) as Player;
+    return (this.moves.length & 1) as PlayerId;
   }
 
   isTerminal(): boolean {
@@ -120,7 +120,7 @@ export class TicTacToeState implements State {
     return this.winner;
   }
 
-  observation(player: Player): Float32Array {
+  observation(player: PlayerId): Float32Array {
     const obs = new Float32Array(27);
     const own = player + 1;
     const xToMove = (this.moves.length & 1) === 0 ? 1 : 0;

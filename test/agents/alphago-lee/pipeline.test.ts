@@ -10,9 +10,10 @@ import { Rng } from '../../../src/util/rng.ts';
 import { GtpEngine } from '../../../src/env/games/go/gtp.ts';
 import { existsSync } from 'node:fs';
 import {
-  ApvMcts, ApvNode, FastNet, LeePlayer, RolloutPolicy, genValueData, loadCheckedModel, mixLeafValue, reinforceAdvantages, reinforceStep,
+  ApvMcts, ApvNode, FastNet, RolloutPolicy, genValueData, loadCheckedModel, mixLeafValue, reinforceAdvantages, reinforceStep,
   readValueData, slStep, trainRl, trainRolloutStage, trainSl, trainValue, valueStep,
 } from '../../../src/agents/alphago-lee/index.ts';
+import { LeePlayer } from '../../../src/players/lee.ts';
 import { register } from '../../../src/commands/lee.ts';
 import { register as registerGtp } from '../../../src/commands/gtp.ts';
 import { position, tmp, writeToyGames } from './helpers.ts';
@@ -180,7 +181,7 @@ describe('a tiny pipeline end to end', () => {
     expect(await engine.handle('boardsize 19')).toMatch(/^=/);
     expect(await engine.handle('genmove w')).toMatch(/^\? .*9x9/);
     const raw = await LeePlayer.load(run, { raw: true });
-    expect((await raw.genmove(position(['E5']), {})).action).toBeLessThan(81);
+    expect((await raw.chooseMove(position(['E5']))).action).toBeLessThan(81);
   }, 60_000);
 
   it('the expansion threshold delays expansion; the search spends its visits', async () => {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { gate, passesGate } from '../../../src/agents/alphazero/gating.ts';
-import { randomAgent, solverAgent, playMatch } from '../../../src/agents/alphazero/agents.ts';
+import { playMatch } from '../../../src/players/match.ts';
+import { randomPlayer, solverPlayer } from '../../../src/players/simple.ts';
 import { calibrateResign, falsePositiveRate } from '../../../src/agents/alphazero/resign.ts';
 import { EloLadder, eloDiff, scoreInterval } from '../../../src/agents/alphazero/elo.ts';
 import { makeGame } from '../../../src/env/games/index.ts';
@@ -9,14 +10,14 @@ const game = makeGame('tictactoe');
 
 describe('gating', () => {
   it('accepts a candidate that beats the best player', async () => {
-    const r = await gate(game, solverAgent(game), randomAgent(), 20, 0.55, 1);
+    const r = await gate(game, solverPlayer(game), randomPlayer(), 20, 0.55, 1);
     expect(r.losses).toBe(0);
     expect(r.score).toBeGreaterThan(0.55);
     expect(r.accepted).toBe(true);
   });
 
   it('rejects a candidate that does not', async () => {
-    const r = await gate(game, randomAgent(), solverAgent(game), 20, 0.55, 1);
+    const r = await gate(game, randomPlayer(), solverPlayer(game), 20, 0.55, 1);
     expect(r.wins).toBe(0);
     expect(r.accepted).toBe(false);
   });
@@ -27,8 +28,8 @@ describe('gating', () => {
   });
 
   it('alternates colours and gives the same result for the same seed', async () => {
-    const a = await playMatch(game, randomAgent(), randomAgent(), 10, 5, 3);
-    const b = await playMatch(game, randomAgent(), randomAgent(), 10, 5, 1);
+    const a = await playMatch(game, randomPlayer(), randomPlayer(), 10, 5, 3);
+    const b = await playMatch(game, randomPlayer(), randomPlayer(), 10, 5, 1);
     expect(a.games.map((g) => g.aPlayer)).toEqual([0, 1, 0, 1, 0, 1, 0, 1, 0, 1]);
     expect(b.games.map((g) => g.moves)).toEqual(a.games.map((g) => g.moves));
   });

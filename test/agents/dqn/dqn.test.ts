@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from '../../../src/nets/backend.ts';
 import { tf } from '../../../src/agents/common/tf.ts';
 import { DQN } from '../../../src/agents/dqn/dqn.ts';
-import { ReplayBuffer } from '../../../src/agents/dqn/replay-buffer.ts';
+import { TransitionBuffer } from '../../../src/agents/dqn/transition-buffer.ts';
 import { UserError } from '../../../src/util/errors.ts';
 import { Rng } from '../../../src/util/rng.ts';
 import { Corridor, Endless, Target } from '../common/toy-envs.ts';
@@ -86,7 +86,7 @@ describe('DQN', () => {
   });
 
   it('replay buffer wraps around and samples stored transitions', () => {
-    const rb = new ReplayBuffer(3, 1);
+    const rb = new TransitionBuffer(3, 1);
     for (let i = 0; i < 5; i++) rb.add(Float32Array.of(i), 0, i, i, Float32Array.of(i + 1), 0, false);
     expect(rb.size).toBe(3);
     const b = rb.sample(50, new Rng(0));

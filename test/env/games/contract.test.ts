@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { listGames, makeGame } from '../../../src/env/games/index.ts';
 import { TERMINAL } from '../../../src/env/games/game.ts';
-import type { Game, Player, State, Symmetry } from '../../../src/env/games/game.ts';
+import type { Game, PlayerId, State, Symmetry } from '../../../src/env/games/game.ts';
 import { IllegalMoveError } from '../../../src/util/errors.ts';
 import { Rng } from '../../../src/util/rng.ts';
 
@@ -64,7 +64,7 @@ function checkLegal(s: State): number[] {
 
 function checkObservation(s: State, game: Game): void {
   const size = game.observationShape.reduce((a, b) => a * b, 1);
-  for (const p of [0, 1] as Player[]) {
+  for (const p of [0, 1] as PlayerId[]) {
     const obs = s.observation(p);
     expect(obs.length).toBe(size);
     for (let i = 0; i < obs.length; i++) if (!Number.isFinite(obs[i]!)) throw new Error(`${game.name}: observation[${i}] = ${obs[i]}`);
@@ -99,11 +99,11 @@ function checkSymmetries(game: Game, syms: Symmetry[], s: State): void {
       seen.add(b);
     }
     expect(seen.size).toBe(game.numActions);
-    const keepsStart = ([0, 1] as Player[]).every((p) => sameArray(sym.mapObservation(start.observation(p)), start.observation(p)));
+    const keepsStart = ([0, 1] as PlayerId[]).every((p) => sameArray(sym.mapObservation(start.observation(p)), start.observation(p)));
     if (keepsStart) {
       const img = game.newInitialState();
       for (const a of s.history()) img.applyAction(sym.mapAction(a));
-      for (const p of [0, 1] as Player[]) expect(sameArray(img.observation(p), sym.mapObservation(s.observation(p)))).toBe(true);
+      for (const p of [0, 1] as PlayerId[]) expect(sameArray(img.observation(p), sym.mapObservation(s.observation(p)))).toBe(true);
       const mask = s.legalMask();
       const imgMask = img.legalMask();
       for (let a = 0; a < game.numActions; a++) expect(imgMask[sym.mapAction(a)]).toBe(mask[a]);

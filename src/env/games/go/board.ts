@@ -245,8 +245,8 @@ export class Board {
       } else if (cq === col || cq === opp) {
         const h = this.head[q]!;
         this.libs[h]!--;
-        this.libSum[h] -= p;
-        this.libSq[h] -= p * p;
+        this.libSum[h]! -= p;
+        this.libSq[h]! -= p * p;
       }
     }
     this.libs[p] = nl;
@@ -275,10 +275,10 @@ export class Board {
     if (captured === 1 && this.size[mh] === 1 && this.libs[mh] === 1) this.ko = capturedAt;
     if (this.libs[mh] === 0) {
       // Suicide (only reached when the caller allows it).
-      this.captures[opp] += this.size[mh]!;
+      this.captures[opp]! += this.size[mh]!;
       this.removeChain(mh);
     }
-    this.captures[col] += captured;
+    this.captures[col]! += captured;
     this.lastCaptures = captured;
   }
 
@@ -289,10 +289,10 @@ export class Board {
       a = b;
       b = t;
     }
-    this.size[a] += this.size[b]!;
-    this.libs[a] += this.libs[b]!;
-    this.libSum[a] += this.libSum[b]!;
-    this.libSq[a] += this.libSq[b]!;
+    this.size[a]! += this.size[b]!;
+    this.libs[a]! += this.libs[b]!;
+    this.libSum[a]! += this.libSum[b]!;
+    this.libSq[a]! += this.libSq[b]!;
     let s = b;
     do {
       this.head[s] = a;
@@ -314,8 +314,8 @@ export class Board {
         if (cq !== EMPTY && cq !== BORDER && cq !== col) {
           const qh = this.head[q]!;
           this.libs[qh]!++;
-          this.libSum[qh] += s;
-          this.libSq[qh] += s * s;
+          this.libSum[qh]! += s;
+          this.libSq[qh]! += s * s;
         }
       }
       s = this.next[s]!;
@@ -439,7 +439,7 @@ export class Board {
             } else if (cq !== BORDER) reach |= cq;
           }
         }
-        if (reach === BLACK || reach === WHITE) out[reach] += region;
+        if (reach === BLACK || reach === WHITE) out[reach]! += region;
       }
     }
     return out;

@@ -11,7 +11,7 @@
  * "Bucket k" planes are one-hot over 1..7 and 8+ (a zero count sets no plane).
  * The ladder reader is simple: the defender only extends (it does not look for counter-captures).
  */
-import type { Player } from '../game.ts';
+import type { PlayerId } from '../game.ts';
 import { Board, EMPTY } from './board.ts';
 import type { GoState } from './rules.ts';
 
@@ -21,7 +21,7 @@ function bucket(k: number): number {
   return k >= 8 ? 7 : k - 1;
 }
 
-export function leeFeatures(state: GoState, player: Player): Float32Array {
+export function leeFeatures(state: GoState, player: PlayerId): Float32Array {
   const n = state.game.n;
   const nn = n * n;
   const P = LEE_PLANES;

@@ -1,5 +1,5 @@
 /**
- * A GTP v2 engine over GoState with a pluggable move generator (MovePlayer).
+ * A GTP v2 engine over GoState; the moves come from a Player (src/players), so Go knows no search.
  *
  * Framing: each command may carry a numeric id, echoed in the reply; a reply is '= ' or '? '
  * followed by its text and one blank line. Input is cleaned as the spec says: control characters
@@ -9,88 +9,19 @@
  * "info move D4 visits 120 winrate 5231 prior 100 order 0 pv D4 E5" lines, which Sabaki reads.
  */
 import { UserError } from '../../../util/errors.ts';
-import type { Evaluator, Game, Player } from '../game.ts';
-import { MCTS } from '../../../mcts/index.ts';
+import type { PlayerId } from '../game.ts';
+import type { Analysis, MoveRequest, Player } from '../../../players/player.ts';
 import { GoGame, GoState, fixedHandicap, maxHandicap, parseVertex } from './rules.ts';
 import type { GoParams } from './rules.ts';
 import { loadSgf, writeSgf } from './sgf.ts';
-
-export interface Candidate {
-  action: number;
-  visits: number;
-  /** Mean value for the player to move, in [-1, 1]. */
-  q: number;
-  prior: number;
-  pv: number[];
-}
-
-export interface GenmoveOptions {
-  visits?: number;
-  timeMs?: number;
-  /** Called with the current candidates every intervalMs while searching, and once at the end. */
-  onInfo?: (candidates: Candidate[]) => void;
-  intervalMs?: number;
-  /** Polled while searching: true stops the search early (live analysis ends when a command arrives). */
-  shouldStop?: () => boolean;
-}
-
-export interface MovePlayer {
-  genmove(state: GoState, opts: GenmoveOptions): Promise<{ action: number; resign?: boolean; analysis?: Candidate[] }>;
-}
-
-/** UCT with random rollouts (src/mcts), resigning when hopeless. */
-export class MctsPlayer implements MovePlayer {
-  private mcts: MCTS | null = null;
-  private gameKey = '';
-  /**
-   * resignThreshold: resign below this root value; null never resigns. evaluatorFor: a policy-value
-   * evaluator for the game (PUCT with a net); without it, or where it gives undefined for a game (no
-   * net for that board size), UCT with random rollouts. It may throw (a net made for another board
-   * size): genmove then fails with that message.
-   */
-  constructor(
-    private readonly seed = 0,
-    private readonly resignThreshold: number | null = -0.9,
-    private readonly evaluatorFor?: (game: Game) => Evaluator | undefined | Promise<Evaluator | undefined>,
-  ) {}
-
-  async genmove(state: GoState, opts: GenmoveOptions): Promise<{ action: number; resign?: boolean; analysis?: Candidate[] }> {
-    const key = JSON.stringify(state.game.params);
-    if (!this.mcts || key !== this.gameKey) {
-      const evaluator = await this.evaluatorFor?.(state.game);
-      this.mcts = new MCTS(state.game, {
-        seed: this.seed, replay: 'clone', solver: false, reuseTree: false, resignThreshold: this.resignThreshold ?? undefined,
-        ...(evaluator ? { evaluator, batchSize: 8, virtualLoss: 3 } : {}),
-      });
-      this.gameKey = key;
-    }
-    const toAnalysis = (cs: readonly { action: number; visits: number; q: number; prior: number; pv: number[] }[]): Candidate[] =>
-      cs.map((c) => ({ action: c.action, visits: c.visits, q: c.q, prior: c.prior, pv: c.pv }));
-    const onInfo = opts.onInfo;
-    const r = await this.mcts.search(state, {
-      visits: opts.visits ?? (opts.timeMs === undefined ? 400 : undefined),
-      timeMs: opts.timeMs,
-      progressIntervalMs: opts.intervalMs ?? 500,
-      shouldStop: opts.shouldStop,
-      // Every progress report, the final one included, streams the candidates as they stand.
-      onProgress: onInfo
-        ? (p) => {
-            if (p.simulations > 0) onInfo(toAnalysis(p.candidates));
-          }
-        : undefined,
-    });
-    const analysis = toAnalysis(r.candidates);
-    // Pass discipline: no pass while points are open or while passing back would lose the count.
-    return { action: state.playTimeMove(r.action, r.candidates.map((c) => c.action)), resign: r.resign, analysis };
-  }
-}
 
 export interface GtpOptions {
   size?: number;
   komi?: number;
   visits?: number;
   timeMs?: number;
-  player?: MovePlayer;
+  /** Picks the moves, for any board size the controller sets (see perVariantPlayer). */
+  player: Player;
   name?: string;
   version?: string;
 }
@@ -106,7 +37,7 @@ class GtpFailure extends Error {}
 export class GtpEngine {
   state: GoState;
   private params: Partial<GoParams>;
-  private readonly player: MovePlayer;
+  private readonly player: Player;
   private visits?: number;
   private timeMs?: number;
   readonly name: string;
@@ -117,10 +48,10 @@ export class GtpEngine {
   private byoTime = 0;
   private byoStones = 0;
 
-  constructor(o: GtpOptions = {}) {
+  constructor(o: GtpOptions) {
     this.params = { size: o.size ?? 19, komi: o.komi ?? 7.5, maxMoves: 100_000 };
     this.state = new GoGame(this.params).newInitialState();
-    this.player = o.player ?? new MctsPlayer();
+    this.player = o.player;
     this.visits = o.visits;
     this.timeMs = o.timeMs;
     this.name = o.name ?? 'tengen';
@@ -140,7 +71,7 @@ export class GtpEngine {
     if (/^\d+$/.test(parts[0] ?? '')) id = parts.shift()!;
     const cmd = (parts.shift() ?? '').toLowerCase();
     if (cmd !== 'lz-analyze' && cmd !== 'genmove_analyze' && cmd !== 'lz-genmove_analyze') return false;
-    let color: Player | undefined;
+    let color: PlayerId | undefined;
     let intervalCs = 100;
     try {
       for (const a of parts) {
@@ -156,18 +87,18 @@ export class GtpEngine {
       if (s.isTerminal()) throw new GtpFailure('the game is over');
       write(`=${id}\n`);
       const intervalMs = Math.max(10, intervalCs * 10);
-      const onInfo = (c: Candidate[]): void => {
-        if (c.length) write(this.infoLine(c) + '\n');
+      const onAnalysis = (a: Analysis): void => {
+        if (a.candidates.length) write(this.infoLine(a) + '\n');
       };
       if (cmd === 'lz-analyze') {
         // Ponder until the next command: searches of a minute at a time, the tree kept between them.
         while (!stop() && !s.isTerminal()) {
-          await this.player.genmove(s, { timeMs: 60_000, intervalMs, onInfo, shouldStop: stop });
+          await this.player.chooseMove(s, { budget: { timeMs: 60_000 }, analysisIntervalMs: intervalMs, onAnalysis, shouldStop: stop });
         }
         write('\n');
         return true;
       }
-      const mv = await this.genmoveCore(color!, { intervalMs, onInfo });
+      const mv = await this.genmoveCore(color!, { analysisIntervalMs: intervalMs, onAnalysis });
       write(`play ${mv}\n\n`);
     } catch (e) {
       const msg = e instanceof GtpFailure || e instanceof UserError ? e.message : `internal error: ${e instanceof Error ? e.message : String(e)}`;
@@ -181,13 +112,13 @@ export class GtpEngine {
    * resignation, comes back); returns the move's name or 'resign'. Both genmove and the streaming
    * genmove_analyze run through here.
    */
-  private async genmoveCore(color: Player, opts: Pick<GenmoveOptions, 'onInfo' | 'intervalMs'>): Promise<string> {
+  private async genmoveCore(color: PlayerId, req: Pick<MoveRequest, 'onAnalysis' | 'analysisIntervalMs'>): Promise<string> {
     const s = this.state.clone();
     if (s.isTerminal() && s.resignedPlayer() === -1) s.resumeAfterPasses();
     if (s.isTerminal()) throw new GtpFailure('the game is over (a player resigned); use clear_board');
     if (s.nextColor() !== color) s.applyAction(s.game.pass);
     if (s.isTerminal()) s.resumeAfterPasses();
-    const r = await this.player.genmove(s, { ...this.limits(), ...opts });
+    const r = await this.player.chooseMove(s, { budget: this.limits(), analysisIntervalMs: 500, ...req });
     if (r.resign) return 'resign';
     this.state = s;
     this.playFor(color, r.action);
@@ -216,7 +147,7 @@ export class GtpEngine {
     }
   }
 
-  private color(s: string | undefined): Player {
+  private color(s: string | undefined): PlayerId {
     const c = (s ?? '').toLowerCase();
     if (c === 'b' || c === 'black') return 0;
     if (c === 'w' || c === 'white') return 1;
@@ -235,7 +166,7 @@ export class GtpEngine {
   }
 
   /** Play `action` for `color`, passing for the other colour if it is not its turn (GTP allows any order). */
-  private playFor(color: Player, action: number): void {
+  private playFor(color: PlayerId, action: number): void {
     const s = this.state.clone();
     if (s.isTerminal() && s.resignedPlayer() === -1) s.resumeAfterPasses();
     if (s.nextColor() !== color) s.applyAction(s.game.pass);
@@ -252,16 +183,16 @@ export class GtpEngine {
     return { visits: 400 };
   }
 
-  private infoLine(cands: Parameters<NonNullable<GenmoveOptions['onInfo']>>[0]): string {
-    return cands
+  private infoLine(a: Analysis): string {
+    return a.candidates
       .slice(0, 20)
       .map((c, i) => `info move ${this.state.actionToString(c.action)} visits ${c.visits} winrate ${Math.round(((c.q + 1) / 2) * 10000)} prior ${Math.round(c.prior * 10000)} order ${i} pv ${c.pv.map((a) => this.state.actionToString(a)).join(' ')}`)
       .join(' ');
   }
 
-  private async genmove(color: Player, analyze: boolean): Promise<string> {
+  private async genmove(color: PlayerId, analyze: boolean): Promise<string> {
     let info = '';
-    const mv = await this.genmoveCore(color, analyze ? { onInfo: (c) => (info = this.infoLine(c)) } : {});
+    const mv = await this.genmoveCore(color, analyze ? { onAnalysis: (a) => (info = this.infoLine(a)) } : {});
     return analyze ? `\n${info}\nplay ${mv}` : mv;
   }
 
@@ -314,7 +245,7 @@ export class GtpEngine {
         const s = this.state.clone();
         if (s.isTerminal()) throw new GtpFailure('the game is over');
         let info = '';
-        await this.player.genmove(s, { ...this.limits(), onInfo: (c) => (info = this.infoLine(c)) });
+        await this.player.chooseMove(s, { budget: this.limits(), analysisIntervalMs: 500, onAnalysis: (a) => (info = this.infoLine(a)) });
         return `\n${info}`;
       }
       case 'undo': {

@@ -9,5 +9,5 @@ export { GoGame, GoState, parseGoParams, fixedHandicap, actionName, parseVertex,
 export { leeFeatures, LEE_PLANES } from './features.ts';
 export { estimateTerritory, type TerritoryEstimate } from './estimate.ts';
 export { parseSgf, replaySgf, loadSgf, writeSgf, checkSgfSyntax, type SgfGame } from './sgf.ts';
-export { GtpEngine, MctsPlayer, runGtp, type MovePlayer, type Candidate as GtpCandidate } from './gtp.ts';
+export { GtpEngine, runGtp, type GtpOptions } from './gtp.ts';
 export { runMatch, GtpClient, wilson, eloFromScore, type MatchOptions, type MatchSummary } from './match.ts';

@@ -9,7 +9,7 @@ import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { UserError } from '../../../util/errors.ts';
 import { writeFileAtomic } from '../../../util/fs.ts';
-import type { Player } from '../game.ts';
+import type { PlayerId } from '../game.ts';
 import { GoGame, GoState, parseVertex } from './rules.ts';
 import { writeSgf } from './sgf.ts';
 
@@ -194,7 +194,7 @@ async function playGame(engines: [GtpClient, GtpClient], index: number, o: Match
   const state: GoState = new GoGame({ size: o.size, komi: o.komi, maxMoves: 100_000 }).newInitialState();
   const maxMoves = o.maxMoves ?? o.size * o.size * 3;
   let result = '';
-  let forfeit: Player | -1 = -1;
+  let forfeit: PlayerId | -1 = -1;
   const disagreements: string[] = [];
   const genmoves: [number, number] = [0, 0];
   const thinkMs: [number, number] = [0, 0];

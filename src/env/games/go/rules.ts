@@ -14,7 +14,7 @@
 import { IllegalMoveError, UserError } from '../../../util/errors.ts';
 import type { Rng } from '../../../util/rng.ts';
 import { TERMINAL, illegalMoveMessage } from '../game.ts';
-import type { Game, Player, PlayerOrTerminal, State, Symmetry } from '../game.ts';
+import type { Game, PlayerId, PlayerIdOrTerminal, State, Symmetry } from '../game.ts';
 import { dihedralSymmetries } from '../symmetry.ts';
 import { BLACK, Board, EMPTY, NO_POINT, WHITE } from './board.ts';
 import { LEE_PLANES, leeFeatures } from './features.ts';
@@ -153,14 +153,14 @@ export function positionKey(b: Board): number {
 export class GoState implements State {
   readonly game: GoGame;
   board: Board;
-  private toPlay: Player = 0;
+  private toPlay: PlayerId = 0;
   private passes = 0;
   private moves: number[] = [];
   private seen = new Set<number>();
-  private resigned: Player | -1 = -1;
+  private resigned: PlayerId | -1 = -1;
   private setupB: number[] = [];
   private setupW: number[] = [];
-  private setupToPlay: Player = 0;
+  private setupToPlay: PlayerId = 0;
   /** Past positions (colour arrays, N*N, 1 black 2 white), most recent last, at most 8. */
   private past: Uint8Array[] = [];
   /** Move number at which each point was last played (for 'turns since'); -1 never. */
@@ -179,7 +179,7 @@ export class GoState implements State {
   }
 
   /** Place setup stones (handicap, SGF AB/AW) before any move; resets the state. */
-  setup(black: number[], white: number[], toPlay: Player): void {
+  setup(black: number[], white: number[], toPlay: PlayerId): void {
     const n = this.game.n;
     const b = new Board(n);
     for (const [list, col] of [[black, BLACK], [white, WHITE]] as const) {
@@ -211,7 +211,7 @@ export class GoState implements State {
     return this.seen;
   }
 
-  setupStones(): { black: number[]; white: number[]; toPlay: Player } {
+  setupStones(): { black: number[]; white: number[]; toPlay: PlayerId } {
     return { black: [...this.setupB], white: [...this.setupW], toPlay: this.setupToPlay };
   }
 
@@ -222,11 +222,11 @@ export class GoState implements State {
     this.past = this.past.length >= 8 ? [...this.past.slice(1), snap] : [...this.past, snap];
   }
 
-  currentPlayer(): PlayerOrTerminal {
+  currentPlayer(): PlayerIdOrTerminal {
     return this.isTerminal() ? TERMINAL : this.toPlay;
   }
   /** The colour to move even when the game is over. */
-  nextColor(): Player {
+  nextColor(): PlayerId {
     return this.toPlay;
   }
   isTerminal(): boolean {
@@ -263,7 +263,7 @@ export class GoState implements State {
     for (const a of this.legalActions()) if (ok(a)) return a;
     return pass;
   }
-  resignedPlayer(): Player | -1 {
+  resignedPlayer(): PlayerId | -1 {
     return this.resigned;
   }
 
@@ -274,7 +274,7 @@ export class GoState implements State {
   }
 
   /** `player` resigns: the game is over and the other player wins. */
-  resign(player: Player): void {
+  resign(player: PlayerId): void {
     if (this.isTerminal()) throw new IllegalMoveError('go: cannot resign, the game is already over');
     this.resigned = player;
   }
@@ -351,7 +351,7 @@ export class GoState implements State {
       this.seen.add(positionKey(this.board));
     }
     this.moves.push(a);
-    this.toPlay = (1 - this.toPlay) as Player;
+    this.toPlay = (1 - this.toPlay) as PlayerId;
     this.pushPast();
   }
 
@@ -423,7 +423,7 @@ export class GoState implements State {
     return s > 0 ? [1, -1] : s < 0 ? [-1, 1] : [0, 0];
   }
 
-  observation(player: Player): Float32Array {
+  observation(player: PlayerId): Float32Array {
     if (this.game.params.encoding === 'lee') return leeFeatures(this, player);
     const n = this.game.n;
     const nn = n * n;

@@ -8,9 +8,10 @@
  */
 import sgf from '@sabaki/sgf';
 import { UserError } from '../../../util/errors.ts';
-import type { Player } from '../game.ts';
+import type { PlayerId } from '../game.ts';
 import { GoGame, GoState, formatScore } from './rules.ts';
 import type { GoParams } from './rules.ts';
+import type { RecordFormat } from '../records.ts';
 
 export interface SgfNode {
   data: Record<string, string[] | undefined>;
@@ -26,9 +27,9 @@ export interface SgfGame {
   black: number[];
   white: number[];
   /** Colour to move after setup (PL, else White when there are Black setup stones only, else Black). */
-  toPlay: Player;
+  toPlay: PlayerId;
   /** Main-line moves: [colour, action] (action N*N = pass). */
-  moves: Array<{ color: Player; action: number; comment?: string }>;
+  moves: Array<{ color: PlayerId; action: number; comment?: string }>;
   playerBlack: string;
   playerWhite: string;
 }
@@ -282,9 +283,24 @@ export function writeSgf(state: GoState, o: WriteSgfOptions = {}): string {
     const node: SgfNode = { data, children: [] };
     cur.children.push(node);
     cur = node;
-    color = (1 - color) as Player;
+    color = (1 - color) as PlayerId;
   });
   return sgf.stringify([root as never]) + '\n';
 }
 
 export { formatScore };
+
+/** Go's record format: the games as one SGF collection (Sabaki shows each game of the file). */
+export const sgfRecordFormat: RecordFormat = {
+  extension: 'sgf',
+  write(game, games, info) {
+    return games
+      .map((x) => {
+        const s = game.newInitialState() as GoState;
+        for (const a of x.moves) s.applyAction(a);
+        const result = x.resigned ? (x.returns[0] > 0 ? 'B+R' : 'W+R') : undefined;
+        return writeSgf(s, { result, playerBlack: info.playerFirst, playerWhite: info.playerSecond, date: info.date });
+      })
+      .join('');
+  },
+};

@@ -1,15 +1,19 @@
 import { describe, expect, it } from 'vitest';
-import { GtpEngine, type MovePlayer } from '../../../../src/env/games/go/gtp.ts';
+import { GtpEngine } from '../../../../src/env/games/go/gtp.ts';
 import type { GoState } from '../../../../src/env/games/go/rules.ts';
+import type { Analysis, Player } from '../../../../src/players/player.ts';
+import { gtpSearchPlayer } from '../../../../src/commands/gtp.ts';
 
 /** A deterministic player: the first legal non-pass move (pass if none). */
-const firstLegal: MovePlayer = {
-  async genmove(state: GoState, opts) {
+const firstLegal: Player = {
+  name: 'first legal',
+  async chooseMove(position, req = {}) {
+    const state = position as GoState;
     const legal = state.legalActions();
     const action = legal.find((a) => a !== state.game.pass) ?? state.game.pass;
-    const analysis = [{ action, visits: 10, q: 0.2, prior: 0.5, pv: [action] }];
-    opts.onInfo?.(analysis);
-    return { action, analysis };
+    const analysis: Analysis = { candidates: [{ action, visits: 10, q: 0.2, prior: 0.5, pv: [action] }], rootValue: 0.2, totalVisits: 10 };
+    req.onAnalysis?.(analysis);
+    return { action, resign: false, analysis };
   },
 };
 
@@ -89,13 +93,12 @@ describe('GTP engine robustness', () => {
 
 describe('GTP engine with the default MCTS player', () => {
   it('generates legal moves with a visit or time limit and prints analysis lines', async () => {
-    const { MctsPlayer } = await import('../../../../src/env/games/go/gtp.ts');
-    const e = new GtpEngine({ size: 9, visits: 64, player: new MctsPlayer(3) });
+    const e = new GtpEngine({ size: 9, visits: 64, player: await gtpSearchPlayer(3, -0.9) });
     const r = await talk(e, ['play b E5', 'genmove w', 'genmove_analyze b']);
     expect(r[1]).toMatch(/^= ([A-HJ][1-9]|pass)\n\n$/);
     expect(r[2]).toMatch(/^= \ninfo move \S+ visits \d+ winrate \d+ prior \d+ order 0 pv /);
     expect(e.state.history().length).toBe(3);
-    const t = new GtpEngine({ size: 9, timeMs: 100, player: new MctsPlayer(3) });
+    const t = new GtpEngine({ size: 9, timeMs: 100, player: await gtpSearchPlayer(3, -0.9) });
     const t0 = Date.now();
     expect(await t.handle('genmove b')).toMatch(/^= \S+\n\n$/);
     expect(Date.now() - t0).toBeLessThan(5000);
@@ -105,8 +108,8 @@ describe('GTP engine with the default MCTS player', () => {
 describe('live analysis over a stream (Sabaki / Lizzie)', () => {
   it('lz-analyze streams info lines until the next command, then answers it; genmove_analyze streams then plays', async () => {
     const { PassThrough } = await import('node:stream');
-    const { runGtp, MctsPlayer } = await import('../../../../src/env/games/go/gtp.ts');
-    const e = new GtpEngine({ size: 9, visits: 200, player: new MctsPlayer(1, null) });
+    const { runGtp } = await import('../../../../src/env/games/go/gtp.ts');
+    const e = new GtpEngine({ size: 9, visits: 200, player: await gtpSearchPlayer(1, null) });
     const input = new PassThrough();
     let out = '';
     const done = runGtp(e, input, (t) => (out += t));

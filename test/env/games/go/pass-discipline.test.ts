@@ -6,7 +6,9 @@ import { describe, expect, it } from 'vitest';
 import { makeGame } from '../../../../src/env/games/index.ts';
 import '../../../../src/env/games/go/register.ts';
 import { parseVertex, type GoGame, type GoState } from '../../../../src/env/games/go/rules.ts';
-import { netAgent, playMatch, randomAgent } from '../../../../src/agents/alphazero/agents.ts';
+import { playMatch } from '../../../../src/players/match.ts';
+import { netPlayer } from '../../../../src/players/net.ts';
+import { randomPlayer } from '../../../../src/players/simple.ts';
 import type { Evaluator, State } from '../../../../src/env/games/game.ts';
 
 const v = (s: string): number => parseVertex(5, s);
@@ -68,8 +70,8 @@ describe('Go pass discipline at play time', () => {
         })),
       }),
     };
-    const agent = netAgent(game, evaluator, { simulations: 16, cPuct: 1.5, mctsBatchSize: 4, virtualLoss: 1, temperatureMoves: 0 });
-    const r = await playMatch(game, agent, randomAgent(), 6, 11, 2);
+    const agent = netPlayer(game, evaluator, { simulations: 16, cPuct: 1.5, mctsBatchSize: 4, virtualLoss: 1, temperatureMoves: 0 });
+    const r = await playMatch(game, agent, randomPlayer(), 6, 11, 2);
     let agentPasses = 0;
     for (const g of r.games) {
       // Every pass of the agent either answered a pass and won the count, or had nothing but own eyes left to fill.

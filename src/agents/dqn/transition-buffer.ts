@@ -1,5 +1,6 @@
 /**
- * Uniform experience replay in typed arrays (a ring of `capacity` transitions).
+ * DQN's experience replay: a ring of `capacity` transitions (s, a, r, s', done) in typed arrays,
+ * sampled uniformly. (AlphaZero's replay buffer of self-play positions is alphazero/replay-buffer.ts.)
  * `nextObs` holds the observation the transition led to: for the last step of an episode that is
  * the final observation, not the reset one. `dones` is `terminated` only: a time-limit
  * truncation still bootstraps (Stable-Baselines3's handle_timeout_termination).
@@ -7,7 +8,7 @@
 import type { Rng } from '../../util/rng.ts';
 import type { NumArray } from '../common/checkpoint.ts';
 
-export interface ReplayBatch {
+export interface TransitionBatch {
   obs: Float32Array;
   nextObs: Float32Array;
   actions: Int32Array;
@@ -15,7 +16,7 @@ export interface ReplayBatch {
   dones: Float32Array;
 }
 
-export class ReplayBuffer {
+export class TransitionBuffer {
   readonly capacity: number;
   readonly obsDim: number;
   readonly obs: Float32Array;
@@ -27,7 +28,7 @@ export class ReplayBuffer {
   full = false;
 
   constructor(capacity: number, obsDim: number) {
-    if (!Number.isInteger(capacity) || capacity < 1) throw new Error(`ReplayBuffer: capacity must be a positive integer, got ${capacity}`);
+    if (!Number.isInteger(capacity) || capacity < 1) throw new Error(`TransitionBuffer: capacity must be a positive integer, got ${capacity}`);
     this.capacity = capacity;
     this.obsDim = obsDim;
     this.obs = new Float32Array(capacity * obsDim);
@@ -53,11 +54,11 @@ export class ReplayBuffer {
     if (this.pos === 0) this.full = true;
   }
 
-  sample(batchSize: number, rng: Rng): ReplayBatch {
+  sample(batchSize: number, rng: Rng): TransitionBatch {
     const n = this.size;
-    if (n === 0) throw new Error('ReplayBuffer: cannot sample from an empty buffer');
+    if (n === 0) throw new Error('TransitionBuffer: cannot sample from an empty buffer');
     const d = this.obsDim;
-    const b: ReplayBatch = {
+    const b: TransitionBatch = {
       obs: new Float32Array(batchSize * d),
       nextObs: new Float32Array(batchSize * d),
       actions: new Int32Array(batchSize),

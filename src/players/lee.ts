@@ -1,5 +1,5 @@
 /**
- * A GTP MovePlayer for a trained AlphaGo Lee pipeline directory:
+ * AlphaGo Lee's search as a Player (`tengen gtp --engine lee`), for a trained pipeline directory:
  *   <dir>/sl/       SL policy net (the search's priors; --raw plays its argmax without search)
  *   <dir>/rl/       RL policy net (optional; `policy: 'rl'` uses it instead)
  *   <dir>/value/    value net            <dir>/rollout/rollout.json  rollout policy
@@ -11,17 +11,18 @@
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { UserError } from '../../util/errors.ts';
-import { Rng } from '../../util/rng.ts';
-import type { GoState } from '../../env/games/go/rules.ts';
-import { leeFeatures, LEE_PLANES } from '../../env/games/go/features.ts';
-import { Board, NO_POINT } from '../../env/games/go/board.ts';
-import type { Candidate, GenmoveOptions, MovePlayer } from '../../env/games/go/gtp.ts';
-import { LEE_POLICY_PLANES, LEE_VALUE_PLANES } from '../../nets/lee-nets.ts';
-import { ApvMcts, type ApvOptions } from './apv-mcts.ts';
-import { BOARD, FastNet, hasModel, loadCheckedModel } from './nets.ts';
-import { pickMove, shouldPass, SENSIBLE_PLANE } from './play.ts';
-import { RolloutPolicy } from './rollout.ts';
+import { UserError } from '../util/errors.ts';
+import { Rng } from '../util/rng.ts';
+import type { State } from '../env/games/game.ts';
+import type { GoState } from '../env/games/go/rules.ts';
+import { leeFeatures, LEE_PLANES } from '../env/games/go/features.ts';
+import { Board, NO_POINT } from '../env/games/go/board.ts';
+import { LEE_POLICY_PLANES, LEE_VALUE_PLANES } from '../nets/lee-nets.ts';
+import { ApvMcts, type ApvOptions } from '../agents/alphago-lee/apv-mcts.ts';
+import { BOARD, FastNet, hasModel, loadCheckedModel } from '../agents/alphago-lee/nets.ts';
+import { pickMove, shouldPass, SENSIBLE_PLANE } from '../agents/alphago-lee/play.ts';
+import { RolloutPolicy } from '../agents/alphago-lee/rollout.ts';
+import type { Analysis, MoveDecision, MoveRequest, Player } from './player.ts';
 
 export interface LeePlayerOptions extends ApvOptions {
   /** Play the policy net's most likely sensible move, without search. */
@@ -35,7 +36,8 @@ export interface LeePlayerOptions extends ApvOptions {
   passCheckRollouts?: number;
 }
 
-export class LeePlayer implements MovePlayer {
+export class LeePlayer implements Player {
+  readonly name: string;
   private readonly rng: Rng;
   private constructor(
     private readonly policy: FastNet,
@@ -44,6 +46,7 @@ export class LeePlayer implements MovePlayer {
     private readonly o: LeePlayerOptions,
   ) {
     this.rng = new Rng(o.seed ?? 0);
+    this.name = search ? 'AlphaGo Lee APV-MCTS' : `AlphaGo Lee ${o.policy ?? 'sl'} policy (no search)`;
   }
 
   static async load(dir: string, o: LeePlayerOptions = {}): Promise<LeePlayer> {
@@ -90,8 +93,9 @@ export class LeePlayer implements MovePlayer {
     return wins / n;
   }
 
-  async genmove(state: GoState, opts: GenmoveOptions): Promise<{ action: number; resign?: boolean; analysis?: Candidate[] }> {
-    if (state.game.n !== BOARD) throw new UserError(`alphago-lee: the nets are for ${BOARD}x${BOARD} Go; this board is ${state.game.n}x${state.game.n} (send boardsize ${BOARD})`);
+  async chooseMove(position: State, req: MoveRequest = {}): Promise<MoveDecision> {
+    const state = position as GoState;
+    if (state.game.name !== 'go' || state.game.n !== BOARD) throw new UserError(`alphago-lee: the nets are for ${BOARD}x${BOARD} Go; this board is ${state.game.boardShape.join('x')} (send boardsize ${BOARD})`);
     const f = leeFeatures(state, state.nextColor());
     if (shouldPass(state, f)) {
       const h = state.history();
@@ -100,22 +104,26 @@ export class LeePlayer implements MovePlayer {
       for (let a = 0; a < BOARD * BOARD; a++) if (f[a * LEE_PLANES + SENSIBLE_PLANE] === 1) sensible = true;
       // Ahead by Tromp-Taylor after a pass: pass only when the playouts agree.
       if (!sensible || !afterPass || (!this.ownChainInAtari(state) && this.playoutWinRate(state, this.o.passCheckRollouts ?? 64) >= 0.7)) {
-        return { action: state.game.pass };
+        return { action: state.game.pass, resign: false };
       }
     }
     if (!this.search) {
       const p = await this.policy.run(f, 1);
       const a = pickMove(p, 0, f, BOARD * BOARD, 0, this.rng);
-      return { action: a < 0 ? state.game.pass : a };
+      return { action: a < 0 ? state.game.pass : a, resign: false };
     }
+    const b = req.budget ?? {};
     const r = await this.search.search(state, {
-      visits: opts.visits ?? (opts.timeMs === undefined ? this.o.visits ?? 200 : undefined),
-      timeMs: opts.timeMs,
+      visits: b.visits ?? (b.timeMs === undefined ? this.o.visits ?? 200 : undefined),
+      timeMs: b.timeMs,
     });
-    const analysis: Candidate[] = r.rootChildren.slice(0, 10).map((c) => ({ action: c.action, visits: c.visits, q: c.q, prior: c.prior, pv: [c.action] }));
-    opts.onInfo?.(analysis);
+    const analysis: Analysis = {
+      candidates: r.rootChildren.slice(0, 10).map((c) => ({ action: c.action, visits: c.visits, q: c.q, prior: c.prior, pv: [c.action] })),
+      rootValue: r.q,
+      totalVisits: r.rootChildren.reduce((n, c) => n + c.visits, 0),
+    };
+    req.onAnalysis?.(analysis);
     const resign = this.o.resignThreshold === null ? -Infinity : this.o.resignThreshold ?? -0.9;
-    if (r.q < resign && state.history().length > 10) return { action: r.action, resign: true, analysis };
-    return { action: r.action, analysis };
+    return { action: r.action, resign: r.q < resign && state.history().length > 10, analysis };
   }
 }

@@ -1,6 +1,6 @@
 /**
  * Dead stones, seki and the settled count of a finished (or nearly finished) Go game, from an
- * ownership estimate (the playouts' mean final owner of each point, search.ts):
+ * ownership estimate (a search's mean final owner of each point, e.g. the Go engine's playouts):
  *   - a chain is dead when its stones are, on average, owned by the other colour at the end;
  *   - a living chain is in seki when it shares a liberty with a living enemy chain and neither side
  *     can fill that liberty without putting itself in atari (so the point stays empty);
@@ -9,8 +9,8 @@
  *     (dame, seki) count for nobody. Result: Black - White - komi.
  * This is what GTP's final_status_list and final_score report, and what GNU Go's referee count does.
  */
-import { BLACK, BORDER, EMPTY, WHITE } from '../env/games/go/board.ts';
-import type { GoState } from '../env/games/go/rules.ts';
+import { BLACK, BORDER, EMPTY, WHITE } from './board.ts';
+import type { GoState } from './rules.ts';
 
 export const STATUS_EMPTY = 0;
 export const STATUS_ALIVE = 1;
