@@ -16,7 +16,7 @@
  * and tag) and the games as one SGF collection per row in bench/results/go-strength/.
  */
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { writeFileAtomic } from '../src/util/fs.ts';
 import { gnugoPath, runMatch, wilson, type GameRecord } from '../src/env/games/go/match.ts';
 import { loadSgf } from '../src/env/games/go/sgf.ts';
@@ -94,8 +94,9 @@ async function playLevel(level: number): Promise<Row> {
   const resigned = all.filter((g) => g.scoredBy === 'resign').length;
   const edge = size >= 13 ? all.map((g) => openingEdgeMoves(g.sgfPath, g.blackEngine === 0)) : [];
   const edgeText = size >= 13 ? `${edge.reduce((a, b) => a + b, 0)} in ${edge.filter((x) => x > 0).length} games` : 'n/a';
-  const sgfOut = join('bench', 'results', 'go-strength', `${size}x${size}-level${level}-${tag}.sgf`);
-  mkdirSync(join('bench', 'results', 'go-strength'), { recursive: true });
+  const sgfDir = join(dirname(outMd), 'go-strength');
+  const sgfOut = join(sgfDir, `${size}x${size}-level${level}-${tag}.sgf`);
+  mkdirSync(sgfDir, { recursive: true });
   writeFileAtomic(sgfOut, all.map((g) => readFileSync(g.sgfPath, 'utf8').trim()).join('\n') + '\n');
   const pct = (x: number): string => (100 * x).toFixed(1);
   const summary = `${size}x${size} vs GNU Go level ${level} [${tag}]: ${wins} wins, ${draws} draws, ${all.length - wins - draws} losses of ${all.length}: ` +

@@ -41,9 +41,12 @@ export interface EngineLimits {
   progressIntervalMs?: number;
 }
 
-/** Default playouts per move for a board size (about 1-2 s on one core of a 2020s CPU). */
+/**
+ * Default playouts per move for a board size, all threads together: about 1 s on 9x9 and 6 s on 19x19
+ * with two threads of this project's 2-core test machine (bench/go-strength.ts measures it).
+ */
 export function defaultPlayouts(size: number): number {
-  return size <= 9 ? 12_000 : size <= 13 ? 8_000 : 6_000;
+  return size <= 9 ? 24_000 : size <= 13 ? 32_000 : 48_000;
 }
 
 export class GoEngine {

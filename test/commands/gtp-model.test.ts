@@ -36,10 +36,10 @@ describe('tengen gtp --model', () => {
     expect(r.status).toBe(0);
   }, 120_000);
 
-  it('plays the shipped 9x9 net on boardsize 9 without --model, UCT elsewhere and with --model none', () => {
+  it('--engine az plays the shipped 9x9 net on boardsize 9 without --model, UCT elsewhere and with --model none', () => {
     const input = ['boardsize 9', 'clear_board', 'genmove b', 'boardsize 13', 'clear_board', 'genmove b', 'quit', ''].join('\n');
     const vertex = /^= ([A-HJ-T](1[0-9]|[1-9])|pass)$/i;
-    const shipped = spawnSync(tsx, ['src/cli.ts', '--backend', 'cpu', 'gtp', '--visits', '16', '--resign', 'never'], { cwd: repo, input, encoding: 'utf8', timeout: 60_000 });
+    const shipped = spawnSync(tsx, ['src/cli.ts', '--backend', 'cpu', 'gtp', '--engine', 'az', '--visits', '16', '--resign', 'never'], { cwd: repo, input, encoding: 'utf8', timeout: 60_000 });
     expect(shipped.stderr).toMatch(/9x9 plays the shipped net .*models[/\\]go-9x9/);
     expect(shipped.stderr).toMatch(/no net ships for 13x13; playing UCT with random rollouts/);
     const replies = shipped.stdout.split('\n\n').map((x) => x.trim()).filter((x) => x !== '');
@@ -51,5 +51,20 @@ describe('tengen gtp --model', () => {
     expect(none.stderr).not.toMatch(/shipped net|no net ships/);
     expect(none.stdout.split('\n\n').map((x) => x.trim()).filter((x) => x !== '')[2]).toMatch(vertex);
     expect(none.status).toBe(0);
+  }, 120_000);
+
+  it('plays the Monte-Carlo engine by default on any board size, and refuses a net for it', () => {
+    const input = ['boardsize 9', 'clear_board', 'genmove b', 'boardsize 19', 'clear_board', 'genmove w', 'quit', ''].join('\n');
+    const vertex = /^= ([A-HJ-T](1[0-9]|[1-9])|pass)$/i;
+    const mc = spawnSync(tsx, ['src/cli.ts', 'gtp', '--visits', '300', '--threads', '2'], { cwd: repo, input, encoding: 'utf8', timeout: 60_000 });
+    const replies = mc.stdout.split('\n\n').map((x) => x.trim()).filter((x) => x !== '');
+    expect(replies[2]).toMatch(vertex);
+    expect(replies[5]).toMatch(vertex);
+    expect(mc.stderr).not.toMatch(/shipped net|no net ships/);
+    expect(mc.status).toBe(0);
+    const bad = spawnSync(tsx, ['src/cli.ts', 'gtp', '--engine', 'mc', '--model', 'models/go-9x9'], { cwd: repo, input: 'quit\n', encoding: 'utf8', timeout: 60_000 });
+    expect(bad.stderr.trim()).toMatch(/--model names a net, which the mc engine does not use/);
+    expect(bad.stderr).not.toMatch(/\n\s+at /);
+    expect(bad.status).not.toBe(0);
   }, 120_000);
 });

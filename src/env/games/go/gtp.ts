@@ -6,7 +6,11 @@
  * other than tab/LF dropped, CR ignored, '#' comments removed, tabs as spaces; empty lines are
  * ignored. Every malformed, unknown or illegal command gets '?', and nothing a user types stops the
  * engine except 'quit'. Analysis (lz-analyze / genmove_analyze) prints Leela Zero style
- * "info move D4 visits 120 winrate 5231 prior 100 order 0 pv D4 E5" lines, which Sabaki reads.
+ * "info move D4 visits 120 winrate 5231 prior 100 order 0 pv D4 E5" lines, which Sabaki reads;
+ * kata-analyze / kata-genmove_analyze print KataGo's format (win rates as fractions, scoreLead, and
+ * with `ownership true` the ownership map), which Lizzie, KaTrain and Sabaki read. final_status_list
+ * and final_score remove dead stones where the player estimates ownership (scoring.ts), else
+ * count Tromp-Taylor.
  */
 import { UserError } from '../../../util/errors.ts';
 import type { PlayerId } from '../game.ts';
@@ -14,6 +18,7 @@ import type { Analysis, MoveRequest, Player } from '../../../players/player.ts';
 import { GoGame, GoState, fixedHandicap, maxHandicap, parseVertex } from './rules.ts';
 import type { GoParams } from './rules.ts';
 import { loadSgf, writeSgf } from './sgf.ts';
+import { STATUS_ALIVE, STATUS_DEAD, STATUS_SEKI, settledScore, stoneStatus } from './scoring.ts';
 
 export interface GtpOptions {
   size?: number;
@@ -30,7 +35,10 @@ const COMMANDS = [
   'protocol_version', 'name', 'version', 'known_command', 'list_commands', 'quit', 'boardsize', 'clear_board', 'komi',
   'play', 'genmove', 'undo', 'showboard', 'final_score', 'fixed_handicap', 'set_free_handicap', 'loadsgf', 'printsgf',
   'time_settings', 'time_left', 'lz-analyze', 'genmove_analyze', 'lz-genmove_analyze', 'reg_genmove',
+  'kata-analyze', 'kata-genmove_analyze', 'final_status_list',
 ];
+
+const STREAMED = ['lz-analyze', 'genmove_analyze', 'lz-genmove_analyze', 'kata-analyze', 'kata-genmove_analyze'];
 
 class GtpFailure extends Error {}
 
@@ -47,6 +55,7 @@ export class GtpEngine {
   private mainTime = 0;
   private byoTime = 0;
   private byoStones = 0;
+  private statusCache: { key: string; status: Uint8Array } | null = null;
 
   constructor(o: GtpOptions) {
     this.params = { size: o.size ?? 19, komi: o.komi ?? 7.5, maxMoves: 100_000 };
@@ -70,27 +79,37 @@ export class GtpEngine {
     let id = '';
     if (/^\d+$/.test(parts[0] ?? '')) id = parts.shift()!;
     const cmd = (parts.shift() ?? '').toLowerCase();
-    if (cmd !== 'lz-analyze' && cmd !== 'genmove_analyze' && cmd !== 'lz-genmove_analyze') return false;
+    if (!STREAMED.includes(cmd)) return false;
+    const kata = cmd.startsWith('kata-');
+    const analyseOnly = cmd === 'lz-analyze' || cmd === 'kata-analyze';
     let color: PlayerId | undefined;
     let intervalCs = 100;
+    let ownership = false;
     try {
-      for (const a of parts) {
+      for (let i = 0; i < parts.length; i++) {
+        const a = parts[i]!;
+        const key = a.toLowerCase();
         if (/^(b|w|black|white)$/i.test(a)) color = this.color(a);
         else if (/^\d+$/.test(a)) intervalCs = Number(a);
-        else if (a.toLowerCase() === 'interval') continue;
-        else throw new GtpFailure(`unexpected argument '${a}' (expected [color] [interval in centiseconds])`);
+        else if (key === 'interval') continue;
+        else if (kata && key === 'ownership') {
+          const v = (parts[++i] ?? '').toLowerCase();
+          if (v !== 'true' && v !== 'false') throw new GtpFailure(`ownership must be true or false, got '${parts[i] ?? ''}'`);
+          ownership = v === 'true';
+        } else throw new GtpFailure(`unexpected argument '${a}' (expected [color] [interval in centiseconds]${kata ? ' [ownership true|false]' : ''})`);
       }
-      if (cmd !== 'lz-analyze' && color === undefined) throw new GtpFailure(`syntax error: expected ${cmd} <color> [interval]`);
+      if (!analyseOnly && color === undefined) throw new GtpFailure(`syntax error: expected ${cmd} <color> [interval]`);
       const s = this.state.clone();
       if (s.isTerminal()) throw new GtpFailure('the game is over');
-      if (color !== undefined && s.nextColor() !== color && cmd === 'lz-analyze') s.applyAction(s.game.pass);
+      if (color !== undefined && s.nextColor() !== color && analyseOnly) s.applyAction(s.game.pass);
       if (s.isTerminal()) throw new GtpFailure('the game is over');
       write(`=${id}\n`);
       const intervalMs = Math.max(10, intervalCs * 10);
+      const line = (a: Analysis): string => (kata ? this.kataInfoLine(a, ownership) : this.infoLine(a));
       const onAnalysis = (a: Analysis): void => {
-        if (a.candidates.length) write(this.infoLine(a) + '\n');
+        if (a.candidates.length) write(line(a) + '\n');
       };
-      if (cmd === 'lz-analyze') {
+      if (analyseOnly) {
         // Ponder until the next command: searches of a minute at a time, the tree kept between them.
         while (!stop() && !s.isTerminal()) {
           await this.player.chooseMove(s, { budget: { timeMs: 60_000 }, analysisIntervalMs: intervalMs, onAnalysis, shouldStop: stop });
@@ -176,11 +195,12 @@ export class GtpEngine {
     this.state = s;
   }
 
-  private limits(): { visits?: number; timeMs?: number } {
+  /** This move's budget: the command line's, else from the clock (time_settings), else the player's own default. */
+  private limits(): { visits?: number; timeMs?: number } | undefined {
     if (this.visits !== undefined || this.timeMs !== undefined) return { visits: this.visits, timeMs: this.timeMs };
     const left = this.timeLeft[this.state.nextColor()];
     if (Number.isFinite(left)) return { timeMs: Math.max(100, Math.min(left * 1000 / 30, 10_000)) };
-    return { visits: 400 };
+    return undefined;
   }
 
   private infoLine(a: Analysis): string {
@@ -188,6 +208,47 @@ export class GtpEngine {
       .slice(0, 20)
       .map((c, i) => `info move ${this.state.actionToString(c.action)} visits ${c.visits} winrate ${Math.round(((c.q + 1) / 2) * 10000)} prior ${Math.round(c.prior * 10000)} order ${i} pv ${c.pv.map((a) => this.state.actionToString(a)).join(' ')}`)
       .join(' ');
+  }
+
+  /** KataGo's kata-analyze line: win rates in [0, 1] and score leads for the player to move. */
+  private kataInfoLine(a: Analysis, withOwnership: boolean): string {
+    const v = (x: number): string => String(Math.round(x * 1e6) / 1e6);
+    const infos = a.candidates.slice(0, 20).map((c, i) => {
+      const wr = (c.q + 1) / 2;
+      const lead = c.scoreLead ?? a.scoreLead ?? 0;
+      return `info move ${this.state.actionToString(c.action)} visits ${c.visits} utility ${v(c.q)} winrate ${v(wr)} scoreMean ${v(lead)} ` +
+        `scoreLead ${v(lead)} prior ${v(c.prior)} lcb ${v(wr)} order ${i} pv ${c.pv.map((x) => this.state.actionToString(x)).join(' ')}`;
+    });
+    let out = infos.join(' ');
+    if (withOwnership && a.ownership) out += ' ownership ' + Array.from(a.ownership, (x) => v(x)).join(' ');
+    return out;
+  }
+
+  /**
+   * Status of every point of the position as it stands (dead stones from the player's ownership
+   * estimate; every stone alive when the player gives none). Cached per position.
+   */
+  private async pointStatus(): Promise<Uint8Array> {
+    const key = `${this.state.serialize()}`;
+    if (this.statusCache?.key === key) return this.statusCache.status;
+    const s = this.state.clone();
+    if (s.isTerminal() && s.resignedPlayer() === -1) s.resumeAfterPasses();
+    let ownership: Float32Array | undefined;
+    if (!s.isTerminal()) {
+      const r = await this.player.chooseMove(s, { budget: this.limits() });
+      const own = r.analysis?.ownership;
+      // Analysis ownership is from the player to move's view; scoring wants Black's.
+      if (own) ownership = s.nextColor() === 0 ? own : own.map((x) => -x);
+    }
+    const n = s.game.n;
+    let status: Uint8Array;
+    if (ownership) status = stoneStatus(s, ownership);
+    else {
+      status = new Uint8Array(n * n);
+      for (let a = 0; a < n * n; a++) if (s.board.color[s.board.fromAction(a)] !== 0) status[a] = STATUS_ALIVE;
+    }
+    this.statusCache = { key, status };
+    return status;
   }
 
   private async genmove(color: PlayerId, analyze: boolean): Promise<string> {
@@ -257,8 +318,17 @@ export class GtpEngine {
       case 'final_score': {
         const s = this.state;
         if (s.resignedPlayer() !== -1) return s.result();
-        const sc = s.score();
+        const sc = settledScore(s, await this.pointStatus());
         return sc === 0 ? '0' : sc > 0 ? `B+${sc}` : `W+${-sc}`;
+      }
+      case 'final_status_list': {
+        const want = (a[0] ?? '').toLowerCase();
+        const code = want === 'alive' ? STATUS_ALIVE : want === 'dead' ? STATUS_DEAD : want === 'seki' ? STATUS_SEKI : -1;
+        if (code < 0) throw new GtpFailure(`syntax error: expected final_status_list alive|dead|seki, got '${a[0] ?? ''}'`);
+        const status = await this.pointStatus();
+        const out: string[] = [];
+        for (let x = 0; x < n * n; x++) if (status[x] === code) out.push(this.state.actionToString(x));
+        return out.join(' ');
       }
       case 'fixed_handicap': {
         const k = this.int(a[0], 'handicap');
