@@ -9,7 +9,7 @@ import type { Player } from '../../src/players/player.ts';
 
 const players: Player[] = [];
 afterAll(async () => {
-  await Promise.all(players.map((p) => p.close?.()));
+  for (const p of players) await p.close?.();
 });
 
 function engine(visits = 1500): GtpEngine {
