@@ -3,7 +3,11 @@
  * Transformer for a wall-clock budget, then reports corpus BLEU on the test set, a few
  * translations and one attention map as text. Writes bench/results/translate-<model>.md and a
  * checkpoint-free log (the run is short enough to repeat).
- * Usage: npx tsx bench/translate.ts [--model transformer|seq2seq] [--minutes M] [--batch B] [--test N]
+ * Usage: npx tsx bench/translate.ts [--model transformer|seq2seq] [--minutes M] [--steps N] [--batch B] [--test N]
+ *          [--save DIR [--checkpoint-minutes C]] [--load DIR]
+ * Training stops at whichever of --minutes and --steps comes first. --save writes the trained
+ * Transformer to DIR (the format of src/nets/saved-model.ts; Transformer.load reads it), also every
+ * C minutes while training; --load DIR skips training and evaluates a saved Transformer.
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
@@ -25,6 +29,10 @@ const { values } = parseArgs({
     test: { type: 'string', default: '500' },
     beam: { type: 'string', default: '1' },
     backend: { type: 'string' },
+    steps: { type: 'string' },
+    save: { type: 'string' },
+    'checkpoint-minutes': { type: 'string', default: '15' },
+    load: { type: 'string' },
   },
 });
 const dir = join(import.meta.dirname, '..', '..', 'shared', 'data', 'small_parallel_enja');
@@ -38,21 +46,33 @@ const test = loadEnja(dir, 'test');
 const srcVocab = Vocab.build(train.src, { minCount: 2 });
 const tgtVocab = Vocab.build(train.tgt, { minCount: 2 });
 const model =
-  values.model === 'seq2seq'
-    ? new Seq2Seq(srcVocab, tgtVocab, { attention: 'bahdanau', embedDim: 128, hidden: 256, seed: 1 })
-    : new Transformer(srcVocab, tgtVocab, { dModel: 128, heads: 4, ffDim: 512, encoderLayers: 2, decoderLayers: 2, dropout: 0.1, maxLen: 64, seed: 1 });
+  values.load !== undefined
+    ? await Transformer.load(values.load)
+    : values.model === 'seq2seq'
+      ? new Seq2Seq(srcVocab, tgtVocab, { attention: 'bahdanau', embedDim: 128, hidden: 256, seed: 1 })
+      : new Transformer(srcVocab, tgtVocab, { dModel: 128, heads: 4, ffDim: 512, encoderLayers: 2, decoderLayers: 2, dropout: 0.1, maxLen: 64, seed: 1 });
+const maxSteps = values.load !== undefined ? 0 : values.steps !== undefined ? Number(values.steps) : Infinity;
+const checkpointMs = Number(values['checkpoint-minutes']) * 60_000;
+let lastCheckpoint = Date.now();
+async function checkpoint(): Promise<void> {
+  if (values.save === undefined || !(model instanceof Transformer)) return;
+  await model.save(values.save);
+  lastCheckpoint = Date.now();
+  process.stderr.write(`saved ${values.save} at step ${step}\n`);
+}
 const B = Number(values.batch);
 const rng = new Rng(1);
 const order = train.src.map((_, i) => i);
 const opt = tf.train.adam(values.model === 'seq2seq' ? 1e-3 : 1, 0.9, 0.98, 1e-9);
-const budget = Number(values.minutes) * 60_000;
+const budget = values.load !== undefined ? 0 : Number(values.minutes) * 60_000;
 const t0 = Date.now();
 let step = 0;
 let lastLoss = NaN;
 let epoch = 0;
-while (Date.now() - t0 < budget) {
+const more = (): boolean => Date.now() - t0 < budget && step < maxSteps;
+while (more()) {
   rng.shuffle(order);
-  for (let i = 0; i + B <= order.length && Date.now() - t0 < budget; i += B) {
+  for (let i = 0; i + B <= order.length && more(); i += B) {
     const idx = order.slice(i, i + B);
     const src = idx.map((k) => srcVocab.encode(train.src[k]!));
     const tgt = idx.map((k) => tgtVocab.encode(train.tgt[k]!));
@@ -62,11 +82,13 @@ while (Date.now() - t0 < budget) {
       lastLoss = model.trainStep(opt, src, tgt, 0.1);
     } else lastLoss = model.trainStep(opt, src, tgt);
     if (step % 50 === 0) process.stderr.write(`step ${step} epoch ${epoch} loss ${lastLoss.toFixed(3)} ${((Date.now() - t0) / 1000).toFixed(0)} s\n`);
+    if (Date.now() - lastCheckpoint > checkpointMs) await checkpoint();
   }
   // Count the pass only if the budget did not cut it short.
-  if (Date.now() - t0 < budget) epoch++;
+  if (more()) epoch++;
 }
 const trainSec = (Date.now() - t0) / 1000;
+if (step > 0) await checkpoint();
 const n = Math.min(Number(values.test), test.src.length);
 const hyps: string[][] = [];
 const d0 = Date.now();
@@ -80,7 +102,7 @@ for (let i = 0; i < n; i++) {
   }
 }
 const bleu = corpusBleu(hyps, test.tgt.slice(0, n).map((t) => [t]));
-const examples = [0, 1, 2, 3, 4].map((i) => `- en: ${test.src[i]!.join(' ')}\n  ref: ${test.tgt[i]!.join(' ')}\n  out: ${hyps[i]!.join(' ')}`);
+const examples = [0, 1, 2, 3, 4].filter((i) => i < n).map((i) => `- en: ${test.src[i]!.join(' ')}\n  ref: ${test.tgt[i]!.join(' ')}\n  out: ${hyps[i]!.join(' ')}`);
 const md = [
   `# English to Japanese: ${values.model}`,
   '',
@@ -103,4 +125,4 @@ const md = [
   '',
 ].join('\n');
 console.log(md);
-writeFileAtomic(join(import.meta.dirname, 'results', `translate-${values.model}.md`), md);
+writeFileAtomic(join(import.meta.dirname, 'results', `translate-${values.model}${values.load !== undefined ? '-saved' : ''}.md`), md);

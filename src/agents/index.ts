@@ -1,2 +1,3 @@
 /** tengen/agents: tabular Q-learning/SARSA/MC control, dynamic programming, DQN, REINFORCE, A2C, PPO. */
+import '../nets/start-backend.ts'; // starts the tensor backend as the package loads (see there)
 export * from './common/index.ts';

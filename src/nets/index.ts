@@ -1,4 +1,5 @@
 /** tengen/nets: the tensor backend, wasm gradient kernels, and model save/load. */
+import './start-backend.ts'; // starts the tensor backend as the package loads (see there)
 export { tf, initBackend, backendName, availableBackends, BACKEND_NAMES, type BackendName } from './backend.ts';
 export { registeredWasmKernels } from './wasm/register.ts';
 export {

@@ -4,6 +4,7 @@
  * metrics) and compression (int8 quantisation, magnitude pruning, distillation). Detection metrics
  * live in ./detection/. Importing this module also registers the archs with `tengen nets summary`.
  */
+import '../nets/start-backend.ts'; // starts the tensor backend as the package loads (see there)
 import './archs.ts';
 
 export { buildMobileNet, MOBILENET_BLOCKS, type MobileNetConfig } from './mobilenet.ts';

@@ -1,4 +1,5 @@
 /** AlphaGo Zero / AlphaZero self-play pipeline: the public API (the CLI is src/commands/selfplay.ts). */
+import '../../nets/start-backend.ts'; // starts the tensor backend as the package loads (see there)
 export { Pipeline, readRunConfig, type PipelineOptions } from './pipeline.ts';
 export { PipelineEvents, attachMetricsLog, attachProgressPrinter, ALL_EVENTS, type PipelineEventMap, type PipelineEventName, type GameEndInfo } from './events.ts';
 export { defaultConfig, mergeConfig, validateConfig, GAME_DEFAULTS, DEFAULT_GAME, CONFIG_FIELDS, type AZConfig } from './config.ts';

@@ -93,3 +93,16 @@ export class Vocab {
     return out;
   }
 }
+
+/** The JSON document a translation model saves beside its weights: both vocabularies' tokens in id order. */
+export function vocabPairJson(src: Vocab, tgt: Vocab): { src: string[]; tgt: string[] } {
+  return { src: src.itos, tgt: tgt.itos };
+}
+
+/** Read back vocabPairJson's document (`where` names the file in errors). */
+export function readVocabPair(value: unknown, where: string): { src: Vocab; tgt: Vocab } {
+  const v = value as { src?: unknown; tgt?: unknown } | undefined;
+  const ok = (a: unknown): a is string[] => Array.isArray(a) && a.length > 0 && a.every((t) => typeof t === 'string');
+  if (v === undefined || !ok(v.src) || !ok(v.tgt)) throw new UserError(`${where}: vocab.json is missing or malformed; expected {"src": [tokens...], "tgt": [tokens...]}`);
+  return { src: Vocab.fromTokens(v.src), tgt: Vocab.fromTokens(v.tgt) };
+}
