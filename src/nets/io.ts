@@ -20,7 +20,7 @@
  */
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
-import { tf } from './backend.ts';
+import { ensureBackend, tf } from './backend.ts';
 import { writeFileAtomic, writeJsonAtomic } from '../util/fs.ts';
 import { UserError } from '../util/errors.ts';
 
@@ -128,6 +128,7 @@ function weightsBytes(data: tf.io.WeightData | undefined): Uint8Array {
 
 /** Save a tf.LayersModel to `dir` (model.json + weights.bin [+ extra .json files]), atomically. */
 export async function saveModel(model: tf.LayersModel, dir: string, opts: SaveOptions = {}): Promise<void> {
+  await ensureBackend();
   const extras = extraFiles(opts.extra);
   const handler = tf.io.withSaveHandler(async (artifacts: tf.io.ModelArtifacts) => {
     const modelJson: Record<string, unknown> = {
@@ -213,6 +214,7 @@ async function encodeFloat16(weights: Record<string, tf.Tensor>): Promise<{ data
  * precision 'float16' stores float32 tensors as half floats (tfjs' float16 weight quantization).
  */
 export async function saveWeights(weights: Record<string, tf.Tensor>, dir: string, opts: Omit<SaveOptions, 'includeOptimizer'> & { precision?: 'float32' | 'float16' } = {}): Promise<void> {
+  await ensureBackend();
   const extras = extraFiles(opts.extra);
   const { data, specs } = opts.precision === 'float16' ? await encodeFloat16(weights) : await tf.io.encodeWeights(weights);
   const modelJson: Record<string, unknown> = {
@@ -326,6 +328,7 @@ export function dirLoadHandler(dir: string): tf.io.IOHandler {
 
 /** Load a tf.LayersModel saved by saveModel (or by tfjs-node's file:// handler). */
 export async function loadModel(dir: string): Promise<tf.LayersModel> {
+  await ensureBackend();
   const d = resolveModelDir(dir);
   const json = readModelJson(d);
   if (json.format === WEIGHTS_MAP_FORMAT || json.modelTopology === null) {

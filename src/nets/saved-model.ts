@@ -5,8 +5,9 @@
  *
  *   { "kind": "transformer", "formatVersion": 1, "config": { ...the constructor's options } }
  *
- * Models built as tf.LayersModels (MobileNet, DenseNet, the detector, U-Net, the game nets) keep
- * their Keras topology in model.json, so tf.loadLayersModel reads them too. Models written in raw
+ * Models built as tf.LayersModels (MobileNet, DenseNet, the detector, U-Net) keep their Keras
+ * topology in model.json, so tf.loadLayersModel reads them too: their builders tag the model with the
+ * header (tagLayersModel), and saveModel / loadModel of ./io.ts carry it through. Models written in raw
  * tf ops (recurrent cells, Seq2Seq, Transformer, WaveNet) and word2vec store a name -> tensor map
  * (format 'tengen-weights', modelTopology null) with stable weight names (`enc0/self/wq`, ...), so a
  * file does not depend on how many models the saving process had built. Anything else a model
@@ -15,8 +16,8 @@
  * Saving with precision 'float16' stores the weights as IEEE half floats (tfjs' own weight
  * quantisation, which every tfjs loader expands back to float32): half the bytes, for shipped files.
  */
-import { tf, initBackend } from './backend.ts';
-import { loadModel, loadWeights, readExtra, readMetadata, saveModel, saveWeights } from './io.ts';
+import { tf, ensureBackend } from './backend.ts';
+import { loadModel, loadWeights, readExtra, readMetadata, saveWeights } from './io.ts';
 import { UserError } from '../util/errors.ts';
 
 export const SAVED_FORMAT_VERSION = 1;
@@ -65,7 +66,7 @@ export async function saveNamedWeights(dir: string, kind: string, config: object
  * backend if nothing has yet.
  */
 export async function loadNamedWeights(dir: string, kind: string): Promise<{ config: Record<string, unknown>; weights: Record<string, tf.Tensor>; extra: (name: string) => unknown }> {
-  await initBackend({ quiet: true });
+  await ensureBackend();
   const { config } = readHeader(dir, kind);
   return { config, weights: loadWeights(dir), extra: (name) => readExtra(dir, name) };
 }
@@ -89,16 +90,26 @@ export function assignNamed(variables: Record<string, tf.Variable>, loaded: Reco
   }
 }
 
-/** Save a tf.LayersModel with its header (the Keras topology stays readable by tf.loadLayersModel). */
-export async function saveLayers(model: tf.LayersModel, dir: string, kind: string, config: object): Promise<void> {
-  await saveModel(model, dir, { metadata: header(kind, config) });
+/**
+ * Mark a tf.LayersModel built by one of tengen's builders with its header, so saveModel (./io.ts)
+ * writes it into model.json and loadModel's model carries it back (getUserDefinedMetadata).
+ */
+export function tagLayersModel<M extends tf.LayersModel>(model: M, kind: string, config: object): M {
+  model.setUserDefinedMetadata({ ...(model.getUserDefinedMetadata() ?? {}), ...header(kind, JSON.parse(JSON.stringify(config)) as object) });
+  return model;
 }
 
-/** Load a tf.LayersModel saved by saveLayers, checking its kind; starts the tensor backend if needed. */
-export async function loadLayers(dir: string, kind: string | readonly string[]): Promise<{ model: tf.LayersModel; config: Record<string, unknown> }> {
-  await initBackend({ quiet: true });
-  const { config } = readHeader(dir, kind);
-  return { model: await loadModel(dir), config };
+/** The header a builder put on a model (undefined for a model tengen did not build). */
+export function layersModelHeader(model: tf.LayersModel): SavedHeader | undefined {
+  const h = (model.getUserDefinedMetadata() as { tengen?: SavedHeader } | undefined)?.tengen;
+  return h && typeof h.kind === 'string' ? h : undefined;
+}
+
+/** Load a tf.LayersModel saved by saveModel, checking its kind; starts the tensor backend if needed. */
+export async function loadLayers(dir: string, kind?: string | readonly string[]): Promise<{ model: tf.LayersModel; kind: string; config: Record<string, unknown> }> {
+  await ensureBackend();
+  const h = readHeader(dir, kind);
+  return { model: await loadModel(dir), kind: h.kind, config: h.config };
 }
 
 /** Names of `prefix/name` variables without the per-process prefix, as a name -> variable map. */

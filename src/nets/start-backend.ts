@@ -6,6 +6,6 @@
  * names; `await initBackend({ backend: 'cpu' })` still switches later. Quiet: a library prints
  * nothing unasked. The CLI and the tests import the modules themselves, not this.
  */
-import { initBackend } from './backend.ts';
+import { ensureBackend } from './backend.ts';
 
-await initBackend({ quiet: true });
+await ensureBackend();

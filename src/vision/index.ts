@@ -24,3 +24,4 @@ export {
 export { trainSync, trainAsync, trainModelParallel, referenceSync, dpEvaluate, initialWeights, type DpData, type DpOptions, type DpResult } from './data-parallel.ts';
 export { buildDpModel, dpDataset } from './data-parallel-model.ts';
 export { buildDetector, encodeTargets, detectionLoss, decodeDetections, detect, toCocoEval, DETECTOR_STRIDE, type DetectorConfig, type Detection, type DetectionTargets, type DecodeOptions } from './ssd.ts';
+export { loadVisionModel, type VisionKind } from './saved.ts';

@@ -44,8 +44,10 @@ export class Vocab {
     return new Vocab([...specials, ...kept.map(([w]) => w)], [...specials.map(() => 0), ...kept.map(([, c]) => c)]);
   }
 
-  static fromTokens(tokens: string[]): Vocab {
-    return new Vocab(tokens, tokens.map(() => 0));
+  /** A vocabulary of these tokens in id order (counts, if given, one per token; else 0). */
+  static fromTokens(tokens: string[], counts?: readonly number[]): Vocab {
+    if (counts !== undefined && counts.length !== tokens.length) throw new UserError(`expected one count per token (${tokens.length}), got ${counts.length}`);
+    return new Vocab(tokens, counts ? [...counts] : tokens.map(() => 0));
   }
 
   get size(): number {
