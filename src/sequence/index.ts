@@ -12,3 +12,7 @@ export { muLawEncode, muLawDecode, synthClip, wavBytes, writeWav } from './waven
 export { corpusBleu, type BleuResult } from './bleu.ts';
 export { Vocab, PAD, UNK, BOS, EOS, type VocabOptions } from './data/vocab.ts';
 export { loadEnja, readTokenised, type ParallelCorpus, type Split } from './data/enja.ts';
+export { Translator, tokenizeEnglish, PRETRAINED_EN_JA, type TranslateOptions } from './translator.ts';
+export { loadCell, type CellConfig } from './recurrent.ts';
+export { type DecodeOptions } from './seq2seq.ts';
+export { vocabPairJson, readVocabPair } from './data/vocab.ts';
