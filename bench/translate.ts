@@ -4,10 +4,12 @@
  * translations and one attention map as text. Writes bench/results/translate-<model>.md and a
  * checkpoint-free log (the run is short enough to repeat).
  * Usage: npx tsx bench/translate.ts [--model transformer|seq2seq] [--minutes M] [--steps N] [--batch B] [--test N]
- *          [--save DIR [--checkpoint-minutes C]] [--load DIR]
+ *          [--save DIR [--checkpoint-minutes C]] [--load DIR] [--ship DIR]
  * Training stops at whichever of --minutes and --steps comes first. --save writes the trained
  * Transformer to DIR (the format of src/nets/saved-model.ts; Transformer.load reads it), also every
- * C minutes while training; --load DIR skips training and evaluates a saved Transformer.
+ * C minutes while training; --load DIR skips training and evaluates a saved Transformer. --ship DIR
+ * writes the model with float16 weights (how models/transformer-en-ja is made) and evaluates that
+ * copy, so the BLEU reported is the shipped model's.
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
@@ -33,6 +35,7 @@ const { values } = parseArgs({
     save: { type: 'string' },
     'checkpoint-minutes': { type: 'string', default: '15' },
     load: { type: 'string' },
+    ship: { type: 'string' },
   },
 });
 const dir = join(import.meta.dirname, '..', '..', 'shared', 'data', 'small_parallel_enja');
@@ -89,12 +92,18 @@ while (more()) {
 }
 const trainSec = (Date.now() - t0) / 1000;
 if (step > 0) await checkpoint();
+let evaluated = model;
+if (values.ship !== undefined && model instanceof Transformer) {
+  await model.save(values.ship, { precision: 'float16' });
+  evaluated = await Transformer.load(values.ship);
+  process.stderr.write(`shipped float16 copy in ${values.ship}\n`);
+}
 const n = Math.min(Number(values.test), test.src.length);
 const hyps: string[][] = [];
 const d0 = Date.now();
 let shown = '';
 for (let i = 0; i < n; i++) {
-  const r = model.translate(test.src[i]!, { beam: Number(values.beam), maxLen: 40 });
+  const r = evaluated.translate(test.src[i]!, { beam: Number(values.beam), maxLen: 40 });
   hyps.push(r.tokens);
   if (i === 0) {
     const src = test.src[i]!;
@@ -111,6 +120,7 @@ const md = [
   '| figure | value |',
   '|---|---|',
   `| training | ${step} steps (${epoch} full epochs) in ${(trainSec / 60).toFixed(1)} min, last loss ${lastLoss.toFixed(3)} |`,
+  `| model evaluated | ${values.ship !== undefined ? `float16 copy shipped in ${values.ship}` : values.load !== undefined ? `loaded from ${values.load}` : 'as trained (float32)'} |`,
   `| test BLEU (${n} sentences, beam ${values.beam}) | ${(100 * bleu.bleu).toFixed(2)} |`,
   `| n-gram precisions | ${bleu.precisions.map((p) => p.toFixed(3)).join(' / ')}, brevity penalty ${bleu.brevityPenalty.toFixed(3)} |`,
   `| decoding | ${((Date.now() - d0) / 1000).toFixed(0)} s |`,

@@ -3,6 +3,7 @@
  * bench/results/vision.md, so sections can be run separately:
  *
  *   npx tsx bench/vision.ts [--only norm,seg,compress,classify] [--seg-seconds 600] [--classify-steps 300] [--seed 1]
+ *                           [--classify-nets mobilenet,densenet] [--save-mobilenet DIR]
  *
  *   norm      batch norm vs layer norm (our tf-op implementations) in an MLP on a Gaussian-mixture
  *             task, trained at batch size 2 (and at 32 as a control); test accuracy in inference mode
@@ -10,7 +11,9 @@
  *             --seg-seconds; pixel accuracy, per-class IoU and mean IoU on 256 held-out images
  *   compress  post-training int8 quantisation, global magnitude pruning at 50/80/90 % and
  *             knowledge distillation, on a small conv classifier of 32x32 shapes images
- *   classify  MobileNetV1 alpha 0.25 and a small DenseNet-BC trained on the same 32x32 task
+ *   classify  MobileNetV1 alpha 0.25 and a small DenseNet-BC trained on the same 32x32 task;
+ *             --save-mobilenet DIR saves the trained MobileNet (how models/mobilenet-shapes was made,
+ *             with --classify-nets mobilenet --classify-steps 3000; its own section in the results)
  *
  * Backend: wasm. Other processes may share the CPU; times are wall-clock.
  */
@@ -22,6 +25,7 @@ import { BatchNorm, LayerNorm } from '../src/vision/normalization.ts';
 import { shapesBatch, shapesImage, SHAPE_CLASSES } from '../src/vision/shapes.ts';
 import { buildUNet, ConfusionMatrix, segmentationLoss, predictClasses } from '../src/vision/segmentation.ts';
 import { summarizeModel } from '../src/nets/summary.ts';
+import { saveModel } from '../src/nets/io.ts';
 import { buildMobileNet } from '../src/vision/mobilenet.ts';
 import { buildDenseNet } from '../src/vision/densenet.ts';
 import { Rng } from '../src/util/rng.ts';
@@ -390,15 +394,18 @@ pruning, which makes the net itself smaller.`);
 }
 
 // ---------------------------------------------------------------- classify: the small MobileNet / DenseNet train here
-function classifyExperiment(): void {
+async function classifyExperiment(): Promise<void> {
   const S = 32, STEPS = Number(arg('classify-steps', '300')), BATCH = 16;
+  const nets = arg('classify-nets', 'mobilenet,densenet').split(',');
+  const saveTo = arg('save-mobilenet', '');
   const trainSet = shapeClassSet(SEED, 4000, S);
   const testSet = shapeClassSet(SEED + 7000, 1000, S);
   const rows: string[] = [];
-  for (const [name, build] of [
-    ['MobileNetV1 alpha 0.25, 32x32', () => buildMobileNet({ alpha: 0.25, inputSize: S, classes: 3, dropout: 0, seed: SEED })],
-    ['DenseNet-BC k 12, blocks 4/4/4, 3x3 stem, 32x32', () => buildDenseNet({ blocks: [4, 4, 4], growth: 12, inputSize: S, classes: 3, stem: 'small', seed: SEED })],
+  for (const [key, name, build] of [
+    ['mobilenet', 'MobileNetV1 alpha 0.25, 32x32', () => buildMobileNet({ alpha: 0.25, inputSize: S, classes: 3, dropout: 0, seed: SEED })],
+    ['densenet', 'DenseNet-BC k 12, blocks 4/4/4, 3x3 stem, 32x32', () => buildDenseNet({ blocks: [4, 4, 4], growth: 12, inputSize: S, classes: 3, stem: 'small', seed: SEED })],
   ] as const) {
+    if (!nets.includes(key)) continue;
     const m = build();
     const sum = summarizeModel(m);
     const opt = tf.train.adam(2e-3);
@@ -417,9 +424,13 @@ function classifyExperiment(): void {
     const secs = (Date.now() - t0) / 1000;
     rows.push(`| ${name} | ${sum.totalParams} | ${(sum.macs / 1e6).toFixed(2)} M | ${STEPS} | ${lossFirst.toFixed(3)} -> ${lossLast.toFixed(3)} | ${(accuracy(m, testSet) * 100).toFixed(1)} % | ${secs.toFixed(0)} s (${((secs / STEPS) * 1000).toFixed(0)} ms/step) |`);
     console.log(rows[rows.length - 1]);
+    if (key === 'mobilenet' && saveTo !== '') {
+      await saveModel(m, saveTo, { extra: { classes: SHAPE_CLASSES } });
+      console.log(`saved ${saveTo}`);
+    }
     opt.dispose(); m.dispose();
   }
-  writeSection('Small MobileNet and DenseNet on this CPU', `
+  writeSection(saveTo !== '' ? `The shipped MobileNet (${saveTo})` : 'Small MobileNet and DenseNet on this CPU', `
 The same 32x32 one-shape classification as the compression section (4000 training, 1000 test images), Adam 2e-3, batch ${BATCH},
 softmax cross-entropy; test accuracy in inference mode (BN moving statistics, momentum 0.99). Multiply-adds per image.
 
@@ -432,4 +443,4 @@ ${rows.join('\n')}`);
 if (ONLY.includes('norm')) normExperiment();
 if (ONLY.includes('seg')) segExperiment();
 if (ONLY.includes('compress')) compressExperiment();
-if (ONLY.includes('classify')) classifyExperiment();
+if (ONLY.includes('classify')) await classifyExperiment();

@@ -1,4 +1,8 @@
-/** tengen/nets: the tensor backend, wasm gradient kernels, and model save/load. */
+/**
+ * tengen/nets: the tensor backend, wasm gradient kernels, and model save/load.
+ *
+ * @module tengen/nets
+ */
 import './start-backend.ts'; // starts the tensor backend as the package loads (see there)
 export { tf, initBackend, ensureBackend, backendName, availableBackends, BACKEND_NAMES, type BackendName } from './backend.ts';
 export { registeredWasmKernels } from './wasm/register.ts';

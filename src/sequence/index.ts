@@ -1,4 +1,8 @@
-/** tengen/sequence: recurrent nets, attention, seq2seq, Transformer, word2vec, WaveNet, BLEU, data. */
+/**
+ * tengen/sequence: recurrent nets, attention, seq2seq, Transformer, word2vec, WaveNet, BLEU, data.
+ *
+ * @module tengen/sequence
+ */
 import '../nets/start-backend.ts'; // starts the tensor backend as the package loads (see there)
 export { SimpleRnn, DEFAULT_RNN_OPTIONS, type SimpleRnnOptions, type Activation as RnnActivation, type Init as RnnInit } from './rnn/simple-rnn.ts';
 export { runAddition, runSeeds, encodePair, decodeBits, SWEEP as RNN_ADDITION_SWEEP, type AdditionRunOptions, type AdditionRun } from './rnn/binary-addition.ts';

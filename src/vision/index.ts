@@ -3,6 +3,8 @@
  * ops, the procedural shapes dataset and a COCO-format loader, semantic segmentation (U-Net +
  * metrics) and compression (int8 quantisation, magnitude pruning, distillation). Detection metrics
  * live in ./detection/. Importing this module also registers the archs with `tengen nets summary`.
+ *
+ * @module tengen/vision
  */
 import '../nets/start-backend.ts'; // starts the tensor backend as the package loads (see there)
 import './archs.ts';
@@ -25,3 +27,4 @@ export { trainSync, trainAsync, trainModelParallel, referenceSync, dpEvaluate, i
 export { buildDpModel, dpDataset } from './data-parallel-model.ts';
 export { buildDetector, encodeTargets, detectionLoss, decodeDetections, detect, toCocoEval, DETECTOR_STRIDE, type DetectorConfig, type Detection, type DetectionTargets, type DecodeOptions } from './ssd.ts';
 export { loadVisionModel, type VisionKind } from './saved.ts';
+export { classifyImage, SHIPPED_MOBILENET, type Classification } from './classify.ts';

@@ -1,4 +1,8 @@
-/** AlphaGo Zero / AlphaZero self-play pipeline: the public API (the CLI is src/commands/selfplay.ts). */
+/**
+ * AlphaGo Zero / AlphaZero self-play pipeline: the public API (the CLI is src/commands/selfplay.ts).
+ *
+ * @module tengen/alphazero
+ */
 import '../../nets/start-backend.ts'; // starts the tensor backend as the package loads (see there)
 export { Pipeline, readRunConfig, type PipelineOptions } from './pipeline.ts';
 export { PipelineEvents, attachMetricsLog, attachProgressPrinter, ALL_EVENTS, type PipelineEventMap, type PipelineEventName, type GameEndInfo } from './events.ts';
@@ -13,3 +17,4 @@ export { playMatch, netAgent, uctAgent, randomAgent, solverAgent, type Agent, ty
 export { parseAgent, positionFromLine } from './agent-spec.ts';
 export { buildNet, loadNet, saveNet, findNetDir, type NetSpec } from './net.ts';
 export { loadCheckpoint, saveCheckpoint, findCheckpoint } from './checkpoint.ts';
+export { SHIPPED_MODELS, shippedNetDir, shippedNetFor } from './shipped.ts';

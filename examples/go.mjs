@@ -1,0 +1,17 @@
+// tengen/go: the fast Go board, rules (superko, Tromp-Taylor scoring), SGF and a GTP engine.
+import { GoGame, writeSgf, parseSgf, GtpEngine, MctsPlayer } from 'tengen/go';
+
+const game = new GoGame({ size: 9, komi: 7 });
+const state = game.newInitialState();
+for (const move of ['E5', 'C3', 'G7', 'G3']) state.applyAction(state.stringToAction(move));
+console.log(state.toString());
+
+const sgf = writeSgf(state);
+console.log(`SGF: ${sgf.replace(/\s+/g, ' ').slice(0, 70)}...`);
+console.log(`read back: ${parseSgf(sgf).moves.length} moves on ${parseSgf(sgf).size}x${parseSgf(sgf).size}`);
+
+// The GTP engine behind `tengen gtp`, given commands as a Go GUI sends them (UCT with random rollouts here).
+const engine = new GtpEngine({ size: 9, komi: 7, visits: 300, player: new MctsPlayer(1) });
+for (const command of ['play black E5', 'genmove white', 'showboard']) {
+  console.log(`> ${command}\n${await engine.handle(command)}`);
+}
