@@ -11,7 +11,7 @@ import './archs.ts';
 
 export { buildMobileNet, MOBILENET_BLOCKS, type MobileNetConfig } from './mobilenet.ts';
 export { buildDenseNet, DENSENET121_BLOCKS, type DenseNetConfig } from './densenet.ts';
-export { BatchNorm, LayerNorm, type NormOptions } from './normalization.ts';
+export { BatchNorm, LayerNorm, InstanceNorm, type NormOptions } from './normalization.ts';
 export { shapesImage, shapesBatch, SHAPE_CLASSES, type ShapesOptions, type ShapesImage, type ShapesBatch, type ShapeObject, type ShapeClass } from './shapes.ts';
 export {
   CocoDataset, parseCocoInstances, decodePnm, encodePpm, readImage, segmentationMask, maskToRle, writeShapesCoco,
