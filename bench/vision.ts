@@ -3,7 +3,7 @@
  * bench/results/vision.md, so sections can be run separately:
  *
  *   npx tsx bench/vision.ts [--only norm,normconv,seg,compress,classify] [--seg-seconds 600] [--classify-steps 300] [--seed 1]
- *                           [--classify-nets mobilenet,densenet] [--save-mobilenet DIR]
+ *                           [--classify-nets mobilenet,densenet] [--classify-size 32] [--save-mobilenet DIR]
  *
  *   norm      batch norm vs layer norm (our tf-op implementations) in an MLP on a Gaussian-mixture
  *             task, trained at batch size 2 (and at 32 as a control); test accuracy in inference mode
@@ -470,15 +470,15 @@ pruning, which makes the net itself smaller.`);
 
 // ---------------------------------------------------------------- classify: the small MobileNet / DenseNet train here
 async function classifyExperiment(): Promise<void> {
-  const S = 32, STEPS = Number(arg('classify-steps', '300')), BATCH = 16;
+  const S = Number(arg('classify-size', '32')), STEPS = Number(arg('classify-steps', '300')), BATCH = 16;
   const nets = arg('classify-nets', 'mobilenet,densenet').split(',');
   const saveTo = arg('save-mobilenet', '');
   const trainSet = shapeClassSet(SEED, 4000, S);
   const testSet = shapeClassSet(SEED + 7000, 1000, S);
   const rows: string[] = [];
   for (const [key, name, build] of [
-    ['mobilenet', 'MobileNetV1 alpha 0.25, 32x32', () => buildMobileNet({ alpha: 0.25, inputSize: S, classes: 3, dropout: 0, seed: SEED })],
-    ['densenet', 'DenseNet-BC k 12, blocks 4/4/4, 3x3 stem, 32x32', () => buildDenseNet({ blocks: [4, 4, 4], growth: 12, inputSize: S, classes: 3, stem: 'small', seed: SEED })],
+    ['mobilenet', `MobileNetV1 alpha 0.25, ${S}x${S}`, () => buildMobileNet({ alpha: 0.25, inputSize: S, classes: 3, dropout: 0, seed: SEED })],
+    ['densenet', `DenseNet-BC k 12, blocks 4/4/4, 3x3 stem, ${S}x${S}`, () => buildDenseNet({ blocks: [4, 4, 4], growth: 12, inputSize: S, classes: 3, stem: 'small', seed: SEED })],
   ] as const) {
     if (!nets.includes(key)) continue;
     const m = build();
@@ -506,7 +506,7 @@ async function classifyExperiment(): Promise<void> {
     opt.dispose(); m.dispose();
   }
   writeSection(saveTo !== '' ? `The shipped MobileNet (${saveTo})` : 'Small MobileNet and DenseNet on this CPU', `
-The same 32x32 one-shape classification as the compression section (4000 training, 1000 test images), Adam 2e-3, batch ${BATCH},
+The one-shape classification of the compression section at ${S}x${S} (4000 training, 1000 test images), Adam 2e-3, batch ${BATCH},
 softmax cross-entropy; test accuracy in inference mode (BN moving statistics, momentum 0.99). Multiply-adds per image.
 
 | net | params | MACs | steps | loss (mean of first 20 -> last 20 steps) | test acc | time |

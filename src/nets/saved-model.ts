@@ -91,6 +91,27 @@ export function assignNamed(variables: Record<string, tf.Variable>, loaded: Reco
 }
 
 /**
+ * Build a model and copy saved weights into it (assignNamed). On any failure the loaded tensors
+ * and the half-built model are disposed before the error goes on, so a bad file leaks nothing.
+ */
+export function restore<M extends { dispose(): void }>(weights: Record<string, tf.Tensor>, what: string, build: () => M, variablesOf: (model: M) => Record<string, tf.Variable>): M {
+  let model: M;
+  try {
+    model = build();
+  } catch (e) {
+    tf.dispose(Object.values(weights));
+    throw e;
+  }
+  try {
+    assignNamed(variablesOf(model), weights, what);
+  } catch (e) {
+    model.dispose();
+    throw e;
+  }
+  return model;
+}
+
+/**
  * Mark a tf.LayersModel built by one of tengen's builders with its header, so saveModel (./io.ts)
  * writes it into model.json and loadModel's model carries it back (getUserDefinedMetadata).
  */

@@ -18,7 +18,7 @@
 import { tf } from '../nets/backend.ts';
 import { Rng } from '../util/rng.ts';
 import { UserError } from '../util/errors.ts';
-import { assignNamed, loadNamedWeights, readHeader, saveNamedWeights } from '../nets/saved-model.ts';
+import { loadNamedWeights, readHeader, restore, saveNamedWeights } from '../nets/saved-model.ts';
 
 export type RecurrentActivation = 'sigmoid' | 'hardSigmoid';
 type T2 = tf.Tensor2D;
@@ -144,14 +144,7 @@ function cellFromConfig(c: CellConfig, where: string): LSTMCell | GRUCell | Simp
 export async function loadCell(dir: string): Promise<LSTMCell | GRUCell | SimpleRNNCell> {
   const { kind } = readHeader(dir, ['lstm', 'gru', 'rnn']);
   const { config, weights } = await loadNamedWeights(dir, kind);
-  const cell = cellFromConfig(config as unknown as CellConfig, dir);
-  try {
-    assignNamed(cell.namedWeights(), weights, `loadCell(${dir})`);
-  } catch (e) {
-    cell.dispose();
-    throw e;
-  }
-  return cell;
+  return restore(weights, `loadCell(${dir})`, () => cellFromConfig(config as unknown as CellConfig, dir), (c) => c.namedWeights());
 }
 
 async function loadCellOf<C>(dir: string, kind: 'lstm' | 'gru' | 'rnn'): Promise<C> {
@@ -307,16 +300,12 @@ export class Bidirectional {
   static async load(dir: string): Promise<Bidirectional> {
     const { config, weights } = await loadNamedWeights(dir, 'bidirectional');
     const c = config as { merge: 'concat' | 'sum'; forward: CellConfig; backward: CellConfig };
-    const f = cellFromConfig(c.forward, dir);
-    const b = cellFromConfig(c.backward, dir);
-    try {
-      assignNamed({ ...f.namedWeights('forward/'), ...b.namedWeights('backward/') }, weights, `Bidirectional.load(${dir})`);
-    } catch (e) {
-      f.dispose();
-      b.dispose();
-      throw e;
-    }
-    return new Bidirectional(f, b, c.merge);
+    return restore(
+      weights,
+      `Bidirectional.load(${dir})`,
+      () => new Bidirectional(cellFromConfig(c.forward, dir), cellFromConfig(c.backward, dir), c.merge),
+      (bi) => ({ ...(bi.forward as BaseCell).namedWeights('forward/'), ...(bi.backward as BaseCell).namedWeights('backward/') }),
+    );
   }
 
   dispose(): void {

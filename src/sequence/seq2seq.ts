@@ -17,7 +17,7 @@ import { UserError } from '../util/errors.ts';
 import { GRUCell, LSTMCell, runCell } from './recurrent.ts';
 import { bahdanauAttention, luongAttention } from './attention.ts';
 import { BOS, EOS, PAD, readVocabPair, vocabPairJson, type Vocab } from './data/vocab.ts';
-import { assignNamed, loadNamedWeights, saveNamedWeights, type SaveNamedOptions } from '../nets/saved-model.ts';
+import { loadNamedWeights, restore, saveNamedWeights, type SaveNamedOptions } from '../nets/saved-model.ts';
 
 export interface Seq2SeqOptions {
   /** 'bahdanau' (additive, before the decoder step) or 'luong' (general, after it, with input feeding); 'none' decodes from the encoder's final state alone. */
@@ -287,21 +287,15 @@ export class Seq2Seq {
   /** A Seq2Seq model saved by save(). */
   static async load(dir: string): Promise<Seq2Seq> {
     const { config, weights, extra } = await loadNamedWeights(dir, 'seq2seq');
-    let model: Seq2Seq;
-    try {
-      const vocab = readVocabPair(extra('vocab'), dir);
-      model = new Seq2Seq(vocab.src, vocab.tgt, config as Partial<Seq2SeqOptions>);
-    } catch (e) {
-      tf.dispose(Object.values(weights));
-      throw e;
-    }
-    try {
-      assignNamed(model.namedWeights(), weights, `Seq2Seq.load(${dir})`);
-    } catch (e) {
-      model.dispose();
-      throw e;
-    }
-    return model;
+    return restore(
+      weights,
+      `Seq2Seq.load(${dir})`,
+      () => {
+        const vocab = readVocabPair(extra('vocab'), dir);
+        return new Seq2Seq(vocab.src, vocab.tgt, config as Partial<Seq2SeqOptions>);
+      },
+      (m) => m.namedWeights(),
+    );
   }
 
   dispose(): void {

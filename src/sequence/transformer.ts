@@ -11,7 +11,7 @@ import { UserError } from '../util/errors.ts';
 import { causalMask, scaledDotProductAttention } from './attention.ts';
 import { BOS, EOS, PAD, readVocabPair, vocabPairJson, type Vocab } from './data/vocab.ts';
 import { padBatch } from './seq2seq.ts';
-import { assignNamed, loadNamedWeights, saveNamedWeights, stripPrefix, type SaveNamedOptions } from '../nets/saved-model.ts';
+import { loadNamedWeights, restore, saveNamedWeights, stripPrefix, type SaveNamedOptions } from '../nets/saved-model.ts';
 
 export interface TransformerOptions {
   dModel: number;
@@ -298,21 +298,15 @@ export class Transformer {
   /** A Transformer saved by save() (or by `bench/translate.ts --save`). */
   static async load(dir: string): Promise<Transformer> {
     const { config, weights, extra } = await loadNamedWeights(dir, 'transformer');
-    let model: Transformer;
-    try {
-      const vocab = readVocabPair(extra('vocab'), dir);
-      model = new Transformer(vocab.src, vocab.tgt, config as Partial<TransformerOptions>);
-    } catch (e) {
-      tf.dispose(Object.values(weights));
-      throw e;
-    }
-    try {
-      assignNamed(stripPrefix(model.variables), weights, `Transformer.load(${dir})`);
-    } catch (e) {
-      model.dispose();
-      throw e;
-    }
-    return model;
+    return restore(
+      weights,
+      `Transformer.load(${dir})`,
+      () => {
+        const vocab = readVocabPair(extra('vocab'), dir);
+        return new Transformer(vocab.src, vocab.tgt, config as Partial<TransformerOptions>);
+      },
+      (m) => stripPrefix(m.variables),
+    );
   }
 
   dispose(): void {

@@ -10,7 +10,7 @@
 import { tf } from '../../nets/backend.ts';
 import { Rng } from '../../util/rng.ts';
 import { UserError } from '../../util/errors.ts';
-import { assignNamed, loadNamedWeights, saveNamedWeights, stripPrefix, type SaveNamedOptions } from '../../nets/saved-model.ts';
+import { loadNamedWeights, restore, saveNamedWeights, stripPrefix, type SaveNamedOptions } from '../../nets/saved-model.ts';
 
 export interface WaveNetOptions {
   /** Quantisation levels. Default 256. */
@@ -174,20 +174,7 @@ export class WaveNet {
   /** A WaveNet saved by save() (or by `bench/wavenet.ts --save`). */
   static async load(dir: string): Promise<WaveNet> {
     const { config, weights } = await loadNamedWeights(dir, 'wavenet');
-    let net: WaveNet;
-    try {
-      net = new WaveNet(config as Partial<WaveNetOptions>);
-    } catch (e) {
-      tf.dispose(Object.values(weights));
-      throw e;
-    }
-    try {
-      assignNamed(stripPrefix(net.variables), weights, `WaveNet.load(${dir})`);
-    } catch (e) {
-      net.dispose();
-      throw e;
-    }
-    return net;
+    return restore(weights, `WaveNet.load(${dir})`, () => new WaveNet(config as Partial<WaveNetOptions>), (m) => stripPrefix(m.variables));
   }
 
   dispose(): void {
