@@ -2,15 +2,21 @@
  * Vision experiments (src/vision/). Each section replaces its own `## ...` block in
  * bench/results/vision.md, so sections can be run separately:
  *
- *   npx tsx bench/vision.ts [--only norm,seg,compress,classify] [--seg-seconds 600] [--classify-steps 300] [--seed 1]
+ *   npx tsx bench/vision.ts [--only norm,normconv,seg,compress,classify] [--seg-seconds 600] [--classify-steps 300] [--seed 1]
+ *                           [--classify-nets mobilenet,densenet] [--classify-size 32] [--save-mobilenet DIR]
  *
  *   norm      batch norm vs layer norm (our tf-op implementations) in an MLP on a Gaussian-mixture
  *             task, trained at batch size 2 (and at 32 as a control); test accuracy in inference mode
+ *   normconv  batch, layer and instance norm in a small conv net on 32x32 shapes images at batch 2
+ *             and 16; test accuracy on the usual test images and on ones with each image's contrast
+ *             and brightness changed
  *   seg       a small U-Net trained on 64x64 shapes masks (fresh images every step) for
  *             --seg-seconds; pixel accuracy, per-class IoU and mean IoU on 256 held-out images
  *   compress  post-training int8 quantisation, global magnitude pruning at 50/80/90 % and
  *             knowledge distillation, on a small conv classifier of 32x32 shapes images
- *   classify  MobileNetV1 alpha 0.25 and a small DenseNet-BC trained on the same 32x32 task
+ *   classify  MobileNetV1 alpha 0.25 and a small DenseNet-BC trained on the same 32x32 task;
+ *             --save-mobilenet DIR saves the trained MobileNet (how models/mobilenet-shapes was made,
+ *             with --classify-nets mobilenet --classify-steps 3000; its own section in the results)
  *
  * Backend: wasm. Other processes may share the CPU; times are wall-clock.
  */
@@ -18,10 +24,11 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { tf, initBackend } from '../src/nets/backend.ts';
 import { writeFileAtomic } from '../src/util/fs.ts';
-import { BatchNorm, LayerNorm } from '../src/vision/normalization.ts';
+import { BatchNorm, InstanceNorm, LayerNorm } from '../src/vision/normalization.ts';
 import { shapesBatch, shapesImage, SHAPE_CLASSES } from '../src/vision/shapes.ts';
 import { buildUNet, ConfusionMatrix, segmentationLoss, predictClasses } from '../src/vision/segmentation.ts';
 import { summarizeModel } from '../src/nets/summary.ts';
+import { saveModel } from '../src/nets/io.ts';
 import { buildMobileNet } from '../src/vision/mobilenet.ts';
 import { buildDenseNet } from '../src/vision/densenet.ts';
 import { Rng } from '../src/util/rng.ts';
@@ -32,7 +39,7 @@ const arg = (name: string, def: string): string => {
   const i = args.indexOf(`--${name}`);
   return i < 0 ? def : args[i + 1]!;
 };
-const ONLY = arg('only', 'norm,seg,compress,classify').split(',');
+const ONLY = arg('only', 'norm,normconv,seg,compress,classify').split(',');
 const SEG_SECONDS = Number(arg('seg-seconds', '600'));
 const SEED = Number(arg('seed', '1'));
 const RESULTS = join(import.meta.dirname, 'results', 'vision.md');
@@ -124,6 +131,78 @@ ${rows.join('\n')}
 At batch 2 each batch-normalised feature in training is (x - mean) / std over two values, i.e. +-1 (up to epsilon): the net learns
 on signs of pairwise differences, and at inference sees continuous values normalised by moving statistics it never trained on.
 Layer norm normalises each example by itself, so training and inference compute the same function.`);
+}
+
+// ---------------------------------------------------------------- normconv: BN / LN / IN in a conv net
+function normConvExperiment(): void {
+  const S = 32, TRAIN = 4000, TEST = 1000, STEPS = Number(arg('normconv-steps', '600'));
+  const train = shapeClassSet(SEED, TRAIN, S);
+  const test = shapeClassSet(SEED + 7000, TEST, S);
+  // The same test images with each image's contrast (x0.25..x1) and brightness (-0.2..+0.4) changed, per channel.
+  const shifted = tf.tidy(() => {
+    const contrast = tf.randomUniform([TEST, 1, 1, 3], 0.25, 1, 'float32', SEED + 1);
+    const brightness = tf.randomUniform([TEST, 1, 1, 3], -0.2, 0.4, 'float32', SEED + 2);
+    return test.x.mul(contrast).add(brightness) as tf.Tensor4D;
+  });
+  const rows: string[] = [];
+  for (const batch of [2, 16]) {
+    for (const kind of ['none', 'batch', 'layer', 'instance'] as const) {
+      const t0 = Date.now();
+      let seed = SEED;
+      const widths = [16, 32, 32];
+      const kernels = widths.map((w, i) => tf.variable(tf.randomNormal([3, 3, i === 0 ? 3 : widths[i - 1]!, w], 0, Math.sqrt(2 / (9 * (i === 0 ? 3 : widths[i - 1]!))), 'float32', seed++)));
+      const biases = widths.map((w) => tf.variable(tf.zeros([w])));
+      const norms = widths.map((w) => (kind === 'batch' ? new BatchNorm(w) : kind === 'layer' ? new LayerNorm(w) : kind === 'instance' ? new InstanceNorm(w) : null));
+      const wOut = tf.variable(tf.randomNormal([32, 3], 0, Math.sqrt(1 / 32), 'float32', seed++));
+      const bOut = tf.variable(tf.zeros([3]));
+      const forward = (x: tf.Tensor4D, training: boolean): tf.Tensor => {
+        let h: tf.Tensor4D = x;
+        widths.forEach((_, i) => {
+          let z = tf.conv2d(h, kernels[i] as tf.Tensor4D, 1, 'same').add(biases[i]!) as tf.Tensor4D;
+          const n = norms[i];
+          if (n) z = n.apply(z, training) as tf.Tensor4D;
+          h = z.relu();
+          if (i < widths.length - 1) h = tf.maxPool(h, 2, 2, 'valid');
+        });
+        return h.mean([1, 2]).matMul(wOut).add(bOut);
+      };
+      const vars = [...kernels, ...biases, wOut, bOut, ...norms.flatMap((n) => (n ? n.trainableVariables() : []))];
+      const opt = tf.train.adam(2e-3);
+      const rng = new Rng(`normconv:${SEED}`);
+      for (let step = 0; step < STEPS; step++) {
+        tf.tidy(() => {
+          const idx = tf.tensor1d(Array.from({ length: batch }, () => rng.int(TRAIN)), 'int32');
+          const xb = train.x.gather(idx), yb = train.oneHot.gather(idx);
+          opt.minimize(() => tf.losses.softmaxCrossEntropy(yb, forward(xb, true)) as tf.Scalar, false, vars);
+        });
+      }
+      const acc = (x: tf.Tensor4D): number => {
+        let c = 0;
+        for (let i = 0; i < TEST; i += 250) {
+          const p = tf.tidy(() => forward(x.slice([i], [250]), false).argMax(-1).dataSync());
+          for (let k = 0; k < 250; k++) if (p[k] === test.y[i + k]) c++;
+        }
+        return c / TEST;
+      };
+      rows.push(`| ${kind === 'none' ? 'none' : `${kind} norm`} | ${batch} | ${STEPS} | ${(acc(test.x) * 100).toFixed(1)} % | ${(acc(shifted) * 100).toFixed(1)} % | ${((Date.now() - t0) / 1000).toFixed(0)} s |`);
+      console.log(rows[rows.length - 1]);
+      tf.dispose(vars);
+      opt.dispose();
+      norms.forEach((n) => n?.dispose());
+    }
+  }
+  tf.dispose([train.x, train.oneHot, test.x, test.oneHot, shifted]);
+  writeSection('Batch, layer and instance norm in a conv net', `
+Conv net 3x3x16 -> norm -> ReLU -> pool -> 3x3x32 -> norm -> ReLU -> pool -> 3x3x32 -> norm -> ReLU -> global average -> 3,
+on the 32x32 one-shape classification of the compression section (4000 training, 1000 test images), Adam 2e-3, ${STEPS} steps at
+each batch size, accuracy in inference mode. Norms are src/vision/normalization.ts: batch norm over batch and pixels per channel
+(moving statistics at inference, momentum 0.99), layer norm over the channels of each pixel, instance norm over the pixels of
+each image per channel. 'Shifted' is the same test set with each image's per-channel contrast scaled by 0.25..1 and brightness
+moved by -0.2..+0.4 (seed ${SEED}), which instance norm removes by construction. Chance is 33 %.
+
+| norm | batch | steps | test acc | shifted test acc | time |
+|---|---|---|---|---|---|
+${rows.join('\n')}`);
 }
 
 // ---------------------------------------------------------------- seg: U-Net on shapes masks
@@ -390,15 +469,18 @@ pruning, which makes the net itself smaller.`);
 }
 
 // ---------------------------------------------------------------- classify: the small MobileNet / DenseNet train here
-function classifyExperiment(): void {
-  const S = 32, STEPS = Number(arg('classify-steps', '300')), BATCH = 16;
+async function classifyExperiment(): Promise<void> {
+  const S = Number(arg('classify-size', '32')), STEPS = Number(arg('classify-steps', '300')), BATCH = 16;
+  const nets = arg('classify-nets', 'mobilenet,densenet').split(',');
+  const saveTo = arg('save-mobilenet', '');
   const trainSet = shapeClassSet(SEED, 4000, S);
   const testSet = shapeClassSet(SEED + 7000, 1000, S);
   const rows: string[] = [];
-  for (const [name, build] of [
-    ['MobileNetV1 alpha 0.25, 32x32', () => buildMobileNet({ alpha: 0.25, inputSize: S, classes: 3, dropout: 0, seed: SEED })],
-    ['DenseNet-BC k 12, blocks 4/4/4, 3x3 stem, 32x32', () => buildDenseNet({ blocks: [4, 4, 4], growth: 12, inputSize: S, classes: 3, stem: 'small', seed: SEED })],
+  for (const [key, name, build] of [
+    ['mobilenet', `MobileNetV1 alpha 0.25, ${S}x${S}`, () => buildMobileNet({ alpha: 0.25, inputSize: S, classes: 3, dropout: 0, seed: SEED })],
+    ['densenet', `DenseNet-BC k 12, blocks 4/4/4, 3x3 stem, ${S}x${S}`, () => buildDenseNet({ blocks: [4, 4, 4], growth: 12, inputSize: S, classes: 3, stem: 'small', seed: SEED })],
   ] as const) {
+    if (!nets.includes(key)) continue;
     const m = build();
     const sum = summarizeModel(m);
     const opt = tf.train.adam(2e-3);
@@ -417,10 +499,14 @@ function classifyExperiment(): void {
     const secs = (Date.now() - t0) / 1000;
     rows.push(`| ${name} | ${sum.totalParams} | ${(sum.macs / 1e6).toFixed(2)} M | ${STEPS} | ${lossFirst.toFixed(3)} -> ${lossLast.toFixed(3)} | ${(accuracy(m, testSet) * 100).toFixed(1)} % | ${secs.toFixed(0)} s (${((secs / STEPS) * 1000).toFixed(0)} ms/step) |`);
     console.log(rows[rows.length - 1]);
+    if (key === 'mobilenet' && saveTo !== '') {
+      await saveModel(m, saveTo, { extra: { classes: SHAPE_CLASSES } });
+      console.log(`saved ${saveTo}`);
+    }
     opt.dispose(); m.dispose();
   }
-  writeSection('Small MobileNet and DenseNet on this CPU', `
-The same 32x32 one-shape classification as the compression section (4000 training, 1000 test images), Adam 2e-3, batch ${BATCH},
+  writeSection(saveTo !== '' ? `The shipped MobileNet (${saveTo})` : 'Small MobileNet and DenseNet on this CPU', `
+The one-shape classification of the compression section at ${S}x${S} (4000 training, 1000 test images), Adam 2e-3, batch ${BATCH},
 softmax cross-entropy; test accuracy in inference mode (BN moving statistics, momentum 0.99). Multiply-adds per image.
 
 | net | params | MACs | steps | loss (mean of first 20 -> last 20 steps) | test acc | time |
@@ -430,6 +516,7 @@ ${rows.join('\n')}`);
 }
 
 if (ONLY.includes('norm')) normExperiment();
+if (ONLY.includes('normconv')) normConvExperiment();
 if (ONLY.includes('seg')) segExperiment();
 if (ONLY.includes('compress')) compressExperiment();
-if (ONLY.includes('classify')) classifyExperiment();
+if (ONLY.includes('classify')) await classifyExperiment();

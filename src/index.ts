@@ -6,7 +6,10 @@
  *
  * Each module also has its own entry point (tengen/env, tengen/agents, tengen/mcts, tengen/nets,
  * tengen/go, tengen/alphazero, tengen/sequence, tengen/vision); import those to load less.
+ *
+ * @module tengen
  */
+import './nets/start-backend.ts'; // starts the tensor backend as the package loads (see there)
 export * from './env/index.ts';
 export * from './agents/index.ts';
 export type { TransitionTable } from './env/index.ts'; // the same shape as the DP solvers' table

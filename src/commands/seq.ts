@@ -1,9 +1,12 @@
 /**
  * `tengen seq rnn-addition`: the from-scratch RNN learning 8-bit binary addition by BPTT, with the
  * notebook's hyperparameters as flags, several seeds, and `--sweep` for its experiment table.
+ * `tengen seq translate "..."`: English to Japanese with the shipped Transformer (or --model DIR).
  */
 import type { Command } from 'commander';
+import { createInterface } from 'node:readline';
 import { UserError } from '../util/errors.ts';
+import { numberFlag } from '../util/flags.ts';
 import { writeFileAtomic } from '../util/fs.ts';
 import { runSeeds, SWEEP, type AdditionRunOptions } from '../sequence/rnn/binary-addition.ts';
 import type { Activation, Init } from '../sequence/rnn/simple-rnn.ts';
@@ -32,8 +35,43 @@ function fmtIt(v: number | null): string {
   return v === null ? '-' : String(v);
 }
 
+interface TranslateFlags {
+  model?: string;
+  beam: string;
+  tokens?: boolean;
+}
+
+async function translateCommand(text: string[], f: TranslateFlags, globals: { backend?: string }): Promise<void> {
+  const beam = numberFlag('--beam', f.beam, { min: 1, max: 64, integer: true });
+  const { initBackend } = await import('../nets/backend.ts');
+  await initBackend({ backend: globals.backend, quiet: true });
+  const { Translator, PRETRAINED_EN_JA, tokenizeEnglish } = await import('../sequence/translator.ts');
+  const translator = await Translator.load(f.model ?? PRETRAINED_EN_JA);
+  const one = (line: string): string => {
+    const out = translator.translateTokens(tokenizeEnglish(line), { beam });
+    return f.tokens ? out.join(' ') : out.join('');
+  };
+  try {
+    if (text.length > 0) {
+      process.stdout.write(one(text.join(' ')) + '\n');
+      return;
+    }
+    // No text: one sentence per stdin line, one translation per output line (blank lines echo blank).
+    for await (const line of createInterface({ input: process.stdin, crlfDelay: Infinity })) process.stdout.write((line.trim() === '' ? '' : one(line)) + '\n');
+  } finally {
+    translator.dispose();
+  }
+}
+
 export function register(program: Command): void {
-  const seq = program.command('seq').description('sequence models: training demos and experiments');
+  const seq = program.command('seq').description('sequence models: training demos, experiments and translation');
+  seq
+    .command('translate [text...]')
+    .description('translate English to Japanese with the shipped Transformer (BLEU in bench/results/translate-transformer.md); without text, one sentence per stdin line')
+    .option('--model <dir>', 'a Transformer or Seq2Seq saved by save() or bench/translate.ts --save (default: the shipped en->ja model)')
+    .option('--beam <n>', 'beam width (1 = greedy)', '4')
+    .option('--tokens', 'print the output tokens separated by spaces (the corpus tokenisation) instead of joined')
+    .action(async (text: string[], f: TranslateFlags, cmd: Command) => translateCommand(text, f, cmd.optsWithGlobals() as { backend?: string }));
   seq
     .command('rnn-addition')
     .description('train the from-scratch RNN (BPTT) on 8-bit binary addition; print the loss curve and convergence')

@@ -5,6 +5,8 @@
  *   const env = make('CartPole-v1');
  *   let { observation } = env.reset({ seed: 42 });
  *   const { reward, terminated, truncated } = env.step(1);
+ *
+ * @module tengen/env
  */
 export * from './core.ts';
 export * as spaces from './spaces.ts';

@@ -16,6 +16,8 @@
  *   dirichletEpsilon: 0.25, solver: false }));
  * const a = selectAction(result, temperatureFor(ply, 30), rng);
  * ```
+ *
+ * @module tengen/mcts
  */
 export { MCTS, selectAction, temperatureFor } from './mcts.ts';
 export { DEFAULT_MCTS_OPTIONS, resolveMctsOptions } from './options.ts';

@@ -199,6 +199,15 @@ export async function initBackend(opts: { backend?: string; quiet?: boolean } = 
 }
 
 /**
+ * For library code that needs tensors: start the backend if nothing has (quietly, as initBackend
+ * with no name would), else keep whatever the user or the CLI chose, even where TENGEN_BACKEND
+ * names another.
+ */
+export function ensureBackend(): Promise<string> {
+  return pending ?? initBackend({ quiet: true });
+}
+
+/**
  * The active backend's name ('tensorflow-gpu', 'tensorflow', 'wasm' or 'cpu'), or null before
  * initBackend. Follows tf.setBackend calls made after initBackend.
  */

@@ -2,6 +2,7 @@
  * Pick the fastest evaluator available for a policy-value model: onnxruntime-node where its native
  * binary loads and the model exports to ONNX, else the tfjs NetEvaluator on the current backend.
  */
+import { isMainThread } from 'node:worker_threads';
 import type { tf } from './backend.ts';
 import type { Game } from '../env/games/game.ts';
 import { NetEvaluator, type NetworkEvaluator } from './evaluator.ts';
@@ -30,10 +31,26 @@ export async function createBestEvaluatorWithReason(game: Game, model: tf.Layers
       return { evaluator: await OnnxEvaluator.create(game, model, opts) };
     } catch (e) {
       if (prefer === 'onnxruntime') throw e;
-      return { evaluator: new NetEvaluator(game, model, opts), fallbackReason: e instanceof Error ? e.message : String(e) };
+      const reason = e instanceof Error ? e.message : String(e);
+      noteMissingOnnxRuntime(reason);
+      return { evaluator: new NetEvaluator(game, model, opts), fallbackReason: reason };
     }
   }
   return { evaluator: new NetEvaluator(game, model, opts), fallbackReason: 'tfjs requested' };
+}
+
+let notedMissing = false;
+
+/**
+ * onnxruntime-node is an optional dependency: npm leaves it out where its install script cannot
+ * download (it fetches CUDA libraries from nuget.org on Linux x64). Say so once per process, in one
+ * line, so the slower tfjs path is not a mystery; other fallbacks (a net that does not export to
+ * ONNX) stay quiet, as callers report them.
+ */
+function noteMissingOnnxRuntime(reason: string): void {
+  if (notedMissing || !isMainThread || !/Cannot find (package|module) 'onnxruntime-node'/.test(reason)) return;
+  notedMissing = true;
+  process.stderr.write('tengen: onnxruntime-node is not installed (npm skips it where its install cannot reach nuget.org); nets run on tfjs\n');
 }
 
 /** `createBestEvaluatorWithReason` without the reason. */

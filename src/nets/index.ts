@@ -1,5 +1,10 @@
-/** tengen/nets: the tensor backend, wasm gradient kernels, and model save/load. */
-export { tf, initBackend, backendName, availableBackends, BACKEND_NAMES, type BackendName } from './backend.ts';
+/**
+ * tengen/nets: the tensor backend, wasm gradient kernels, and model save/load.
+ *
+ * @module tengen/nets
+ */
+import './start-backend.ts'; // starts the tensor backend as the package loads (see there)
+export { tf, initBackend, ensureBackend, backendName, availableBackends, BACKEND_NAMES, type BackendName } from './backend.ts';
 export { registeredWasmKernels } from './wasm/register.ts';
 export {
   saveModel,
@@ -21,6 +26,6 @@ export { registerArch, listArchs, getArch, buildArch, resolveArchOptions, type A
 export { policyValueShapes, predictPolicyValue, type PolicyValueShapes, type PolicyValueBatch } from './policy-value.ts';
 export { NetEvaluator, stackObservations, maskedPolicy, checkModelFitsGame, type NetworkEvaluator, type NetEvaluatorOptions } from './evaluator.ts';
 export { exportOnnx, toOnnxBytes, onnxOutputNames, ONNX_OPSET } from './onnx-export.ts';
-export { OnnxEvaluator, loadOnnxRuntime, type OnnxEvaluatorOptions } from './onnx-evaluator.ts';
+export { OnnxEvaluator, type OnnxEvaluatorOptions } from './onnx-evaluator.ts';
 export { SymmetryAveragedEvaluator, type SymmetryAveragedOptions } from './symmetry-evaluator.ts';
 export { createBestEvaluator, createBestEvaluatorWithReason, type BestEvaluator, type BestEvaluatorOptions } from './best-evaluator.ts';

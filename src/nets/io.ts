@@ -20,7 +20,7 @@
  */
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
-import { tf } from './backend.ts';
+import { ensureBackend, tf } from './backend.ts';
 import { writeFileAtomic, writeJsonAtomic } from '../util/fs.ts';
 import { UserError } from '../util/errors.ts';
 
@@ -128,6 +128,7 @@ function weightsBytes(data: tf.io.WeightData | undefined): Uint8Array {
 
 /** Save a tf.LayersModel to `dir` (model.json + weights.bin [+ extra .json files]), atomically. */
 export async function saveModel(model: tf.LayersModel, dir: string, opts: SaveOptions = {}): Promise<void> {
+  await ensureBackend();
   const extras = extraFiles(opts.extra);
   const handler = tf.io.withSaveHandler(async (artifacts: tf.io.ModelArtifacts) => {
     const modelJson: Record<string, unknown> = {
@@ -146,10 +147,76 @@ export async function saveModel(model: tf.LayersModel, dir: string, opts: SaveOp
   await model.save(handler, { includeOptimizer: opts.includeOptimizer ?? false });
 }
 
-/** Save a plain name -> tensor map (a custom net's weights) in the same layout, atomically. */
-export async function saveWeights(weights: Record<string, tf.Tensor>, dir: string, opts: Omit<SaveOptions, 'includeOptimizer'> = {}): Promise<void> {
+/** IEEE 754 half-precision bits of a float32 (round to nearest even; overflow to infinity). */
+function toFloat16Bits(f32: Float32Array): Uint16Array {
+  const bits = new Uint32Array(f32.buffer, f32.byteOffset, f32.length);
+  const out = new Uint16Array(f32.length);
+  for (let i = 0; i < bits.length; i++) {
+    const x = bits[i]!;
+    const sign = (x >>> 16) & 0x8000;
+    const exp = (x >>> 23) & 0xff;
+    const mant = x & 0x7fffff;
+    if (exp === 0xff) {
+      out[i] = sign | 0x7c00 | (mant !== 0 ? 0x200 : 0); // inf or NaN
+      continue;
+    }
+    const e = exp - 127 + 15;
+    if (e >= 0x1f) {
+      out[i] = sign | 0x7c00;
+    } else if (e <= 0) {
+      if (e < -10) {
+        out[i] = sign; // below half's smallest subnormal
+        continue;
+      }
+      const m = mant | 0x800000;
+      const shift = 14 - e;
+      let h = m >>> shift;
+      const rem = m & ((1 << shift) - 1);
+      const half = 1 << (shift - 1);
+      if (rem > half || (rem === half && (h & 1) === 1)) h++;
+      out[i] = sign | h;
+    } else {
+      let h = (e << 10) | (mant >>> 13);
+      const rem = mant & 0x1fff;
+      if (rem > 0x1000 || (rem === 0x1000 && (h & 1) === 1)) h++; // may carry into the exponent, which is right
+      out[i] = sign | h;
+    }
+  }
+  return out;
+}
+
+/** Weights as float16 bytes with tfjs' quantization specs (float32 tensors only; others stay as they are). */
+async function encodeFloat16(weights: Record<string, tf.Tensor>): Promise<{ data: Uint8Array; specs: tf.io.WeightsManifestEntry[] }> {
+  const parts: Uint8Array[] = [];
+  const specs: tf.io.WeightsManifestEntry[] = [];
+  for (const [name, t] of Object.entries(weights)) {
+    if (t.dtype === 'float32') {
+      const half = toFloat16Bits((await t.data()) as Float32Array);
+      parts.push(new Uint8Array(half.buffer));
+      specs.push({ name, shape: t.shape, dtype: 'float32', quantization: { dtype: 'float16' } });
+    } else {
+      const enc = await tf.io.encodeWeights({ [name]: t });
+      parts.push(new Uint8Array(enc.data));
+      specs.push(...enc.specs);
+    }
+  }
+  const data = new Uint8Array(parts.reduce((a, p) => a + p.byteLength, 0));
+  let off = 0;
+  for (const p of parts) {
+    data.set(p, off);
+    off += p.byteLength;
+  }
+  return { data, specs };
+}
+
+/**
+ * Save a plain name -> tensor map (a custom net's weights) in the same layout, atomically.
+ * precision 'float16' stores float32 tensors as half floats (tfjs' float16 weight quantization).
+ */
+export async function saveWeights(weights: Record<string, tf.Tensor>, dir: string, opts: Omit<SaveOptions, 'includeOptimizer'> & { precision?: 'float32' | 'float16' } = {}): Promise<void> {
+  await ensureBackend();
   const extras = extraFiles(opts.extra);
-  const { data, specs } = await tf.io.encodeWeights(weights);
+  const { data, specs } = opts.precision === 'float16' ? await encodeFloat16(weights) : await tf.io.encodeWeights(weights);
   const modelJson: Record<string, unknown> = {
     modelTopology: null,
     format: WEIGHTS_MAP_FORMAT,
@@ -261,6 +328,7 @@ export function dirLoadHandler(dir: string): tf.io.IOHandler {
 
 /** Load a tf.LayersModel saved by saveModel (or by tfjs-node's file:// handler). */
 export async function loadModel(dir: string): Promise<tf.LayersModel> {
+  await ensureBackend();
   const d = resolveModelDir(dir);
   const json = readModelJson(d);
   if (json.format === WEIGHTS_MAP_FORMAT || json.modelTopology === null) {

@@ -12,10 +12,15 @@ import { toOnnxBytes, onnxOutputNames } from './onnx-export.ts';
 import { policyValueShapes, type PolicyValueBatch, type PolicyValueShapes } from './policy-value.ts';
 import { checkModelFitsGame, evaluateInChunks, type NetworkEvaluator } from './evaluator.ts';
 
+/** @internal onnxruntime-node is an optional dependency: its types stay out of the published .d.ts. */
 type Ort = typeof import('onnxruntime-node');
 
 let ortPromise: Promise<Ort> | undefined;
-/** Load onnxruntime-node once; rejects (with the loader's reason) where its native binary is unusable. */
+/**
+ * Load onnxruntime-node once; rejects (with the loader's reason) where it is not installed or its
+ * native binary is unusable.
+ * @internal
+ */
 export function loadOnnxRuntime(): Promise<Ort> {
   ortPromise ??= import('onnxruntime-node').then((m) => ((m as { default?: Ort }).default ?? m) as Ort);
   return ortPromise;

@@ -18,6 +18,7 @@
 import { tf } from '../nets/backend.ts';
 import { Rng } from '../util/rng.ts';
 import { UserError } from '../util/errors.ts';
+import { loadNamedWeights, readHeader, restore, saveNamedWeights } from '../nets/saved-model.ts';
 
 export type RecurrentActivation = 'sigmoid' | 'hardSigmoid';
 type T2 = tf.Tensor2D;
@@ -97,13 +98,66 @@ abstract class BaseCell implements RecurrentCell {
 
   abstract step(x: T2, states: T2[]): CellStep;
 
+  /** What rebuilds this cell: its kind, sizes and recurrent activation. */
+  get config(): CellConfig {
+    return { kind: this.kind, inputSize: this.inputSize, units: this.units, recurrentActivation: this.recurrentActivation };
+  }
+
+  /** The weights by their saved names (kernel, recurrent_kernel, bias). */
+  namedWeights(prefix = ''): Record<string, tf.Variable> {
+    return { [`${prefix}kernel`]: this.kernel, [`${prefix}recurrent_kernel`]: this.recurrent, [`${prefix}bias`]: this.bias };
+  }
+
+  /** Save the cell to a directory (src/nets/saved-model.ts); loadCell or the class's load() reads it. */
+  async save(dir: string): Promise<void> {
+    await saveNamedWeights(dir, this.kind, this.config, this.namedWeights());
+  }
+
   dispose(): void {
     this.weights.forEach((w) => w.dispose());
   }
 }
 
+/** The constructor arguments of a cell, as saved. */
+export interface CellConfig {
+  kind: 'lstm' | 'gru' | 'rnn';
+  inputSize: number;
+  units: number;
+  recurrentActivation: RecurrentActivation;
+}
+
+function cellFromConfig(c: CellConfig, where: string): LSTMCell | GRUCell | SimpleRNNCell {
+  const opts = { recurrentActivation: c.recurrentActivation };
+  switch (c.kind) {
+    case 'lstm':
+      return new LSTMCell(c.inputSize, c.units, opts);
+    case 'gru':
+      return new GRUCell(c.inputSize, c.units, opts);
+    case 'rnn':
+      return new SimpleRNNCell(c.inputSize, c.units);
+    default:
+      throw new UserError(`${where}: unknown cell kind '${String((c as { kind: unknown }).kind)}'; expected lstm, gru or rnn`);
+  }
+}
+
+/** A recurrent cell saved by cell.save(dir), of whichever kind it is. */
+export async function loadCell(dir: string): Promise<LSTMCell | GRUCell | SimpleRNNCell> {
+  const { kind } = readHeader(dir, ['lstm', 'gru', 'rnn']);
+  const { config, weights } = await loadNamedWeights(dir, kind);
+  return restore(weights, `loadCell(${dir})`, () => cellFromConfig(config as unknown as CellConfig, dir), (c) => c.namedWeights());
+}
+
+async function loadCellOf<C>(dir: string, kind: 'lstm' | 'gru' | 'rnn'): Promise<C> {
+  readHeader(dir, kind);
+  return (await loadCell(dir)) as C;
+}
+
 export class LSTMCell extends BaseCell {
   readonly kind = 'lstm' as const;
+  /** An LSTM cell saved by save(dir). */
+  static load(dir: string): Promise<LSTMCell> {
+    return loadCellOf<LSTMCell>(dir, 'lstm');
+  }
   constructor(inputSize: number, units: number, opts: { recurrentActivation?: RecurrentActivation; seed?: number; name?: string } = {}) {
     super(inputSize, units, 4, opts.recurrentActivation ?? 'sigmoid', opts.seed ?? 0, opts.name ?? 'lstm');
   }
@@ -127,6 +181,10 @@ export class LSTMCell extends BaseCell {
 
 export class GRUCell extends BaseCell {
   readonly kind = 'gru' as const;
+  /** A GRU cell saved by save(dir). */
+  static load(dir: string): Promise<GRUCell> {
+    return loadCellOf<GRUCell>(dir, 'gru');
+  }
   constructor(inputSize: number, units: number, opts: { recurrentActivation?: RecurrentActivation; seed?: number; name?: string } = {}) {
     super(inputSize, units, 3, opts.recurrentActivation ?? 'sigmoid', opts.seed ?? 0, opts.name ?? 'gru');
   }
@@ -148,6 +206,10 @@ export class GRUCell extends BaseCell {
 
 export class SimpleRNNCell extends BaseCell {
   readonly kind = 'rnn' as const;
+  /** A simple RNN cell saved by save(dir). */
+  static load(dir: string): Promise<SimpleRNNCell> {
+    return loadCellOf<SimpleRNNCell>(dir, 'rnn');
+  }
   constructor(inputSize: number, units: number, opts: { seed?: number; name?: string } = {}) {
     super(inputSize, units, 1, 'sigmoid', opts.seed ?? 0, opts.name ?? 'rnn');
   }
@@ -224,6 +286,30 @@ export class Bidirectional {
 
   get weights(): tf.Variable[] {
     return [...this.forward.weights, ...this.backward.weights];
+  }
+
+  /** Save both cells and the merge mode to a directory (src/nets/saved-model.ts). */
+  async save(dir: string): Promise<void> {
+    const f = this.forward as BaseCell;
+    const b = this.backward as BaseCell;
+    if (!(f instanceof BaseCell) || !(b instanceof BaseCell)) throw new UserError('Bidirectional.save: both directions must be tengen cells (LSTMCell, GRUCell or SimpleRNNCell)');
+    await saveNamedWeights(dir, 'bidirectional', { merge: this.merge, forward: f.config, backward: b.config }, { ...f.namedWeights('forward/'), ...b.namedWeights('backward/') });
+  }
+
+  /** A Bidirectional layer saved by save(dir). */
+  static async load(dir: string): Promise<Bidirectional> {
+    const { config, weights } = await loadNamedWeights(dir, 'bidirectional');
+    const c = config as { merge: 'concat' | 'sum'; forward: CellConfig; backward: CellConfig };
+    return restore(
+      weights,
+      `Bidirectional.load(${dir})`,
+      () => new Bidirectional(cellFromConfig(c.forward, dir), cellFromConfig(c.backward, dir), c.merge),
+      (bi) => ({ ...(bi.forward as BaseCell).namedWeights('forward/'), ...(bi.backward as BaseCell).namedWeights('backward/') }),
+    );
+  }
+
+  dispose(): void {
+    for (const c of [this.forward, this.backward]) if (c instanceof BaseCell) c.dispose();
   }
 
   run(x: tf.Tensor3D, opts: { mask?: tf.Tensor2D } = {}): { outputs: tf.Tensor3D; forward: RunResult; backward: RunResult } {

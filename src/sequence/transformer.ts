@@ -9,8 +9,9 @@ import { tf } from '../nets/backend.ts';
 import { Rng } from '../util/rng.ts';
 import { UserError } from '../util/errors.ts';
 import { causalMask, scaledDotProductAttention } from './attention.ts';
-import { BOS, EOS, PAD, type Vocab } from './data/vocab.ts';
+import { BOS, EOS, PAD, readVocabPair, vocabPairJson, type Vocab } from './data/vocab.ts';
 import { padBatch } from './seq2seq.ts';
+import { loadNamedWeights, restore, saveNamedWeights, stripPrefix, type SaveNamedOptions } from '../nets/saved-model.ts';
 
 export interface TransformerOptions {
   dModel: number;
@@ -287,6 +288,25 @@ export class Transformer {
     tf.dispose([memory, mask]);
     const tokens = this.tgtVocab.decode(best.ids);
     return { tokens, attention: attention.slice(0, tokens.length + 1) };
+  }
+
+  /** Save options, both vocabularies (vocab.json) and weights to `dir` (the format of src/nets/saved-model.ts). */
+  async save(dir: string, opts: Pick<SaveNamedOptions, 'precision'> = {}): Promise<void> {
+    await saveNamedWeights(dir, 'transformer', this.opts, stripPrefix(this.variables), { extra: { vocab: vocabPairJson(this.srcVocab, this.tgtVocab) }, precision: opts.precision });
+  }
+
+  /** A Transformer saved by save() (or by `bench/translate.ts --save`). */
+  static async load(dir: string): Promise<Transformer> {
+    const { config, weights, extra } = await loadNamedWeights(dir, 'transformer');
+    return restore(
+      weights,
+      `Transformer.load(${dir})`,
+      () => {
+        const vocab = readVocabPair(extra('vocab'), dir);
+        return new Transformer(vocab.src, vocab.tgt, config as Partial<TransformerOptions>);
+      },
+      (m) => stripPrefix(m.variables),
+    );
   }
 
   dispose(): void {

@@ -8,6 +8,8 @@ import { Rng } from '../util/rng.ts';
 import { UserError } from '../util/errors.ts';
 import { writeFileAtomic } from '../util/fs.ts';
 import { UNK, Vocab } from './data/vocab.ts';
+import { ensureBackend, tf } from '../nets/backend.ts';
+import { loadNamedWeights, saveNamedWeights } from '../nets/saved-model.ts';
 
 export interface Word2VecOptions {
   /** 'skipgram' predicts context words from the centre word; 'cbow' the centre from the mean of its context. Default 'skipgram'. */
@@ -225,8 +227,37 @@ export class Word2Vec {
     return this.nearestToVector(q, k, new Set([a, b, c].map((w) => this.vocab.strictId(w))));
   }
 
-  /** Save in the word2vec text format: a header "<words> <dim>", then "<word> <v1> ... <vdim>" per line. */
-  save(path: string): void {
+  /** Save the vectors and vocabulary (tokens and counts) to `dir`, in tengen's model format (src/nets/saved-model.ts). */
+  async save(dir: string): Promise<void> {
+    await ensureBackend(); // word2vec itself needs no tensors; the file writer does
+    const vectors = tf.tensor2d(this.vectors, [this.vocab.size, this.dim]);
+    try {
+      await saveNamedWeights(dir, 'word2vec', { dim: this.dim }, { vectors }, { extra: { vocab: { tokens: this.vocab.itos, counts: this.vocab.counts } } });
+    } finally {
+      vectors.dispose();
+    }
+  }
+
+  /** Word vectors saved by save(). */
+  static async load(dir: string): Promise<Word2Vec> {
+    const { config, weights, extra } = await loadNamedWeights(dir, 'word2vec');
+    const t = weights['vectors'];
+    try {
+      const v = extra('vocab') as { tokens?: unknown; counts?: unknown } | undefined;
+      const tokens = v?.tokens;
+      if (!Array.isArray(tokens) || !tokens.every((w) => typeof w === 'string')) throw new UserError(`${dir}: vocab.json is missing or has no "tokens" list`);
+      const dim = Number(config['dim']);
+      if (t === undefined || t.shape.length !== 2 || t.shape[0] !== tokens.length || t.shape[1] !== dim) {
+        throw new UserError(`${dir}: expected a [${tokens.length}, ${dim}] "vectors" weight, got ${t === undefined ? 'none' : `[${t.shape}]`}`);
+      }
+      return new Word2Vec(Vocab.fromTokens(tokens as string[], Array.isArray(v?.counts) ? (v.counts as number[]) : undefined), dim, (await t.data()) as Float32Array);
+    } finally {
+      tf.dispose(Object.values(weights));
+    }
+  }
+
+  /** Save in the word2vec text format (read by gensim and the original C tools): a header "<words> <dim>", then "<word> <v1> ... <vdim>" per line. */
+  saveText(path: string): void {
     const lines = [`${this.vocab.size} ${this.dim}`];
     for (let i = 0; i < this.vocab.size; i++) {
       const v = Array.from(this.vectors.subarray(i * this.dim, (i + 1) * this.dim), (x) => x.toPrecision(9));
@@ -235,7 +266,8 @@ export class Word2Vec {
     writeFileAtomic(path, lines.join('\n') + '\n');
   }
 
-  static load(path: string): Word2Vec {
+  /** Vectors in the word2vec text format (saveText's output, or any word2vec .txt file). */
+  static loadText(path: string): Word2Vec {
     let text: string;
     try {
       text = readFileSync(path, 'utf8');

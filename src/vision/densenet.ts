@@ -13,6 +13,7 @@
  * trainable) at 224x224 with 1000 classes. BN uses epsilon 1.001e-5 as Keras does.
  */
 import { tf } from '../nets/backend.ts';
+import { tagLayersModel } from '../nets/saved-model.ts';
 import { UserError } from '../util/errors.ts';
 
 export interface DenseNetConfig {
@@ -97,5 +98,5 @@ export function buildDenseNet(cfg: DenseNetConfig): tf.LayersModel {
   x = S(tf.layers.activation({ activation: 'relu', name: 'relu' }), x);
   x = S(tf.layers.globalAveragePooling2d({ name: 'avg_pool' }), x);
   const out = S(tf.layers.dense({ units: cfg.classes, activation: 'softmax', kernelInitializer: tf.initializers.glorotUniform({ seed: seed++ }), name: 'predictions' }), x);
-  return tf.model({ inputs: input, outputs: out, name: cfg.name ?? `densenet_${cfg.blocks.join('-')}_k${k}` });
+  return tagLayersModel(tf.model({ inputs: input, outputs: out, name: cfg.name ?? `densenet_${cfg.blocks.join('-')}_k${k}` }), 'densenet', cfg);
 }

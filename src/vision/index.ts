@@ -3,12 +3,15 @@
  * ops, the procedural shapes dataset and a COCO-format loader, semantic segmentation (U-Net +
  * metrics) and compression (int8 quantisation, magnitude pruning, distillation). Detection metrics
  * live in ./detection/. Importing this module also registers the archs with `tengen nets summary`.
+ *
+ * @module tengen/vision
  */
+import '../nets/start-backend.ts'; // starts the tensor backend as the package loads (see there)
 import './archs.ts';
 
 export { buildMobileNet, MOBILENET_BLOCKS, type MobileNetConfig } from './mobilenet.ts';
 export { buildDenseNet, DENSENET121_BLOCKS, type DenseNetConfig } from './densenet.ts';
-export { BatchNorm, LayerNorm, type NormOptions } from './normalization.ts';
+export { BatchNorm, LayerNorm, InstanceNorm, type NormOptions } from './normalization.ts';
 export { shapesImage, shapesBatch, SHAPE_CLASSES, type ShapesOptions, type ShapesImage, type ShapesBatch, type ShapeObject, type ShapeClass } from './shapes.ts';
 export {
   CocoDataset, parseCocoInstances, decodePnm, encodePpm, readImage, segmentationMask, maskToRle, writeShapesCoco,
@@ -23,3 +26,5 @@ export {
 export { trainSync, trainAsync, trainModelParallel, referenceSync, dpEvaluate, initialWeights, type DpData, type DpOptions, type DpResult } from './data-parallel.ts';
 export { buildDpModel, dpDataset } from './data-parallel-model.ts';
 export { buildDetector, encodeTargets, detectionLoss, decodeDetections, detect, toCocoEval, DETECTOR_STRIDE, type DetectorConfig, type Detection, type DetectionTargets, type DecodeOptions } from './ssd.ts';
+export { loadVisionModel, type VisionKind } from './saved.ts';
+export { classifyImage, SHIPPED_MOBILENET, type Classification } from './classify.ts';

@@ -17,6 +17,7 @@
  * alpha 1, 224x224, 1000 classes: 4,253,864 params (4,231,976 trainable), ~569 M multiply-adds.
  */
 import { tf } from '../nets/backend.ts';
+import { tagLayersModel } from '../nets/saved-model.ts';
 import { UserError } from '../util/errors.ts';
 
 export interface MobileNetConfig {
@@ -98,5 +99,5 @@ export function buildMobileNet(cfg: MobileNetConfig): tf.LayersModel {
     .apply(x) as tf.SymbolicTensor;
   x = tf.layers.reshape({ targetShape: [classes], name: 'reshape_2' }).apply(x) as tf.SymbolicTensor;
   const out = tf.layers.activation({ activation: 'softmax', name: 'predictions' }).apply(x) as tf.SymbolicTensor;
-  return tf.model({ inputs: input, outputs: out, name: cfg.name ?? `mobilenet_${alpha}_${inputSize}` });
+  return tagLayersModel(tf.model({ inputs: input, outputs: out, name: cfg.name ?? `mobilenet_${alpha}_${inputSize}` }), 'mobilenet', cfg);
 }

@@ -1,7 +1,8 @@
 /**
- * Batch normalisation (Ioffe & Szegedy 2015) and layer normalisation (Ba et al. 2016), written out
- * in tf ops so the statistics are visible. Both match tf.layers.batchNormalization /
- * tf.layers.layerNormalization (same defaults: epsilon 1e-3, momentum 0.99, gamma 1, beta 0).
+ * Batch normalisation (Ioffe & Szegedy 2015), layer normalisation (Ba et al. 2016) and instance
+ * normalisation (Ulyanov et al. 2016), written out in tf ops so the statistics are visible. The
+ * first two match tf.layers.batchNormalization / tf.layers.layerNormalization (same defaults:
+ * epsilon 1e-3, momentum 0.99, gamma 1, beta 0); tfjs has no instance norm layer.
  *
  *   BatchNorm, training   mu, var = mean and (biased) variance of x over every axis but the last
  *                         y = gamma (x - mu) / sqrt(var + eps) + beta
@@ -9,6 +10,10 @@
  *   BatchNorm, inference  the same formula with the moving mean and variance
  *   LayerNorm             mu, var over the last axis of each example; no running statistics,
  *                         the same in training and inference
+ *   InstanceNorm          mu, var over the spatial axes of each example, per channel (x is
+ *                         [batch, ..., channels] with at least one spatial axis); gamma and beta per
+ *                         channel; no running statistics. Each image's per-channel brightness and
+ *                         contrast are normalised away (style transfer's reason for it)
  *
  * Biased variance in the moving average is what tfjs does (Keras' fused TF kernel applies Bessel's
  * correction there; at batch 2 the two differ by a factor of 2).
@@ -113,6 +118,43 @@ export class LayerNorm {
     return tf.tidy(() => {
       const mean = x.mean(-1, true);
       const variance = x.sub(mean).square().mean(-1, true);
+      return x.sub(mean).mul(tf.rsqrt(variance.add(this.epsilon))).mul(this.gamma).add(this.beta);
+    });
+  }
+
+  trainableVariables(): tf.Variable[] {
+    return [this.gamma, this.beta];
+  }
+
+  dispose(): void {
+    this.gamma.dispose();
+    this.beta.dispose();
+  }
+}
+
+/** Instance normalisation: per example and channel, over the spatial axes ([batch, h, w, channels] or [batch, t, channels]). */
+export class InstanceNorm {
+  readonly gamma: tf.Variable;
+  readonly beta: tf.Variable;
+  readonly epsilon: number;
+
+  constructor(readonly features: number, opts: NormOptions = {}) {
+    if (!Number.isInteger(features) || features < 1) throw new UserError(`InstanceNorm: features must be an integer >= 1, got ${features}`);
+    this.epsilon = opts.epsilon ?? 1e-3;
+    checkEps(this.epsilon);
+    const n = opts.name ?? 'instance_norm';
+    this.gamma = tf.variable(tf.ones([features]), true, `${n}_gamma_${uid()}`);
+    this.beta = tf.variable(tf.zeros([features]), true, `${n}_beta_${uid()}`);
+  }
+
+  /** Normalise x; `training` is accepted for symmetry and changes nothing. */
+  apply(x: tf.Tensor, _training = false): tf.Tensor {
+    checkInput(x, this.features, 'InstanceNorm');
+    if (x.rank < 3) throw new UserError(`InstanceNorm: input needs a spatial axis ([batch, ..., space, channels]), got shape [${x.shape.join(', ')}]`);
+    return tf.tidy(() => {
+      const axes = Array.from({ length: x.rank - 2 }, (_, i) => i + 1);
+      const mean = x.mean(axes, true);
+      const variance = x.sub(mean).square().mean(axes, true);
       return x.sub(mean).mul(tf.rsqrt(variance.add(this.epsilon))).mul(this.gamma).add(this.beta);
     });
   }

@@ -13,6 +13,7 @@
  * The output is logits [batch, H, W, classes] (apply softmax / argmax outside).
  */
 import { tf } from '../nets/backend.ts';
+import { tagLayersModel } from '../nets/saved-model.ts';
 import { UserError } from '../util/errors.ts';
 
 export interface UNetConfig {
@@ -62,7 +63,7 @@ export function buildUNet(cfg: UNetConfig): tf.LayersModel {
     x = convBnRelu(convBnRelu(x, f, `dec${l}_a`), f, `dec${l}_b`);
   }
   const logits = S(tf.layers.conv2d({ filters: cfg.classes, kernelSize: 1, kernelInitializer: tf.initializers.glorotUniform({ seed: seed++ }), name: 'logits' }), x);
-  return tf.model({ inputs: input, outputs: logits, name: `unet_d${depth}_b${base}` });
+  return tagLayersModel(tf.model({ inputs: input, outputs: logits, name: `unet_d${depth}_b${base}` }), 'unet', cfg);
 }
 
 /** Pixel-wise softmax cross-entropy of logits [b, h, w, C] against labels [b, h, w] (int32). */

@@ -14,6 +14,7 @@
  *   toCocoEval         ground-truth objects and detections in COCO form, for cocoEvaluate
  */
 import { tf } from '../nets/backend.ts';
+import { tagLayersModel } from '../nets/saved-model.ts';
 import { UserError } from '../util/errors.ts';
 import { nms, type Box } from './detection/boxes.ts';
 import type { CocoDt, CocoGt } from './detection/coco.ts';
@@ -71,7 +72,7 @@ export function buildDetector(cfg: DetectorConfig = {}): tf.LayersModel {
   const b = tf.tensor1d(bias);
   head.setWeights([k!, b]);
   b.dispose();
-  return model;
+  return tagLayersModel(model, 'detector', { size, classes, alpha, seed });
 }
 
 export interface DetectionTargets {

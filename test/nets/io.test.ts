@@ -198,3 +198,20 @@ describe('clear errors for damaged model directories', () => {
     expect((await errorOf(() => readExtra(dir, 'meta'))).message).toMatch(/meta\.json is not valid JSON/);
   });
 });
+
+describe('saveWeights with float16 precision', () => {
+  it('stores IEEE half floats that tfjs decodes: exact where representable, nearest-even rounding, subnormals, overflow to infinity', async () => {
+    const dir = join(root, 'half');
+    const values = [0, 1, -2, 0.5, 65504, 1e-5, 2 ** -24, 0.1, 70000, -70000, 1 + 2 ** -11, 1 + 3 * 2 ** -11];
+    const expected = [0, 1, -2, 0.5, 65504, 1.0013580322265625e-5, 2 ** -24, 0.0999755859375, Infinity, -Infinity, 1, 1 + 2 ** -9];
+    const ints = tf.tensor1d([3, -4], 'int32');
+    const floats = tf.tensor1d(values);
+    await saveWeights({ floats, ints }, dir, { precision: 'float16' });
+    expect(readFileSync(join(dir, 'weights.bin')).byteLength).toBe(values.length * 2 + 2 * 4);
+    const back = loadWeights(dir);
+    expect(Array.from(back['floats']!.dataSync())).toEqual(expected);
+    expect(back['ints']!.dtype).toBe('int32');
+    expect(Array.from(back['ints']!.dataSync())).toEqual([3, -4]);
+    tf.dispose([ints, floats, ...Object.values(back)]);
+  });
+});

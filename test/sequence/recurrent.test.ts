@@ -1,6 +1,9 @@
 import { beforeAll, describe, expect, it } from 'vitest';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { initBackend, tf } from '../../src/nets/backend.ts';
-import { Bidirectional, GRUCell, LSTMCell, runCell, runStack, SimpleRNNCell, type RecurrentCell } from '../../src/sequence/recurrent.ts';
+import { Bidirectional, GRUCell, LSTMCell, loadCell, runCell, runStack, SimpleRNNCell, type RecurrentCell } from '../../src/sequence/recurrent.ts';
 import { Rng } from '../../src/util/rng.ts';
 
 beforeAll(async () => {
@@ -124,5 +127,36 @@ describe('masking, gates, gradients', () => {
     expect(() => runCell(cell, tf.zeros([1, 0, 3]) as tf.Tensor3D)).toThrow(/empty sequence/);
     expect(() => runCell(cell, tf.zeros([2, 4, 3]) as tf.Tensor3D, { mask: tf.ones([2, 3]) as tf.Tensor2D })).toThrow(/mask must have shape \[2, 4\]/);
     expect(() => new LSTMCell(0, 3)).toThrow(/inputSize must be a positive integer/);
+  });
+});
+
+describe('saving recurrent cells and layers', () => {
+  it('LSTM, GRU and simple RNN cells and a Bidirectional layer round-trip: same outputs to 1e-6', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'tengen-rnn-'));
+    const x = randomInput([2, 5, 3], 8);
+    const cells = [new LSTMCell(3, 4, { seed: 1, recurrentActivation: 'hardSigmoid' }), new GRUCell(3, 4, { seed: 2 }), new SimpleRNNCell(3, 4, { seed: 3 })];
+    for (const cell of cells) {
+      const dir = join(root, cell.kind);
+      await cell.save(dir);
+      const loaded = await loadCell(dir);
+      expect(loaded.kind).toBe(cell.kind);
+      expect(loaded.recurrentActivation).toBe(cell.recurrentActivation);
+      expect(maxAbsDiff(runCell(cell, x).outputs, runCell(loaded, x).outputs)).toBeLessThan(1e-6);
+      loaded.dispose();
+    }
+    const lstm = await LSTMCell.load(join(root, 'lstm'));
+    expect(lstm).toBeInstanceOf(LSTMCell);
+    lstm.dispose();
+    await expect(GRUCell.load(join(root, 'lstm'))).rejects.toThrow(/holds a lstm model, expected gru/);
+
+    const bi = new Bidirectional(new LSTMCell(3, 4, { seed: 5 }), new GRUCell(3, 2, { seed: 6 }), 'concat');
+    await bi.save(join(root, 'bi'));
+    const bi2 = await Bidirectional.load(join(root, 'bi'));
+    expect(bi2.outputSize).toBe(6);
+    expect(maxAbsDiff(bi.run(x).outputs, bi2.run(x).outputs)).toBeLessThan(1e-6);
+    cells.forEach((c) => c.dispose());
+    bi.dispose();
+    bi2.dispose();
+    rmSync(root, { recursive: true, force: true });
   });
 });

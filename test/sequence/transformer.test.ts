@@ -1,13 +1,19 @@
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { initBackend, tf } from '../../src/nets/backend.ts';
 import { Rng } from '../../src/util/rng.ts';
 import { Vocab } from '../../src/sequence/data/vocab.ts';
 import { layerNorm, positionalEncoding, Transformer, warmupLearningRate } from '../../src/sequence/transformer.ts';
 import { padBatch } from '../../src/sequence/seq2seq.ts';
 
+let root: string;
 beforeAll(async () => {
   await initBackend({ backend: 'cpu', quiet: true });
+  root = mkdtempSync(join(tmpdir(), 'tengen-transformer-'));
 });
+afterAll(() => rmSync(root, { recursive: true, force: true }));
 
 const letters = ['a', 'b', 'c', 'd', 'e'];
 const vocab = Vocab.build([letters]);
@@ -99,6 +105,51 @@ describe('Transformer', () => {
     const m = new Transformer(vocab, vocab, small);
     expect(() => m.translate([])).toThrow(/empty sentence/);
     expect(() => m.loss([Array(20).fill(4)], [[4]])).toThrow(/longer than maxLen 16/);
+    m.dispose();
+  });
+
+  it('saves and loads: same options, vocabularies and outputs (to 1e-6); float16 halves the weights file', async () => {
+    const m = new Transformer(vocab, vocab, small);
+    const probe = [[4, 5, 6], [7, 4]];
+    const lossOf = (x: Transformer): number => tf.tidy(() => x.loss(probe, probe, { training: false }).dataSync()[0]!);
+    const dir = join(root, 'full');
+    await m.save(dir);
+    const loaded = await Transformer.load(dir);
+    expect(loaded.opts).toEqual(m.opts);
+    expect(loaded.tgtVocab.itos).toEqual(vocab.itos);
+    expect(Math.abs(lossOf(loaded) - lossOf(m))).toBeLessThan(1e-6);
+    const logits = (x: Transformer): Float32Array =>
+      tf.tidy(() => {
+        const s = padBatch(probe, 0);
+        const { memory, mask } = x.encode(s.ids, s.mask);
+        return x.decode(s.ids, memory, mask).logits.dataSync() as Float32Array;
+      });
+    const [a, b] = [logits(m), logits(loaded)];
+    let worst = 0;
+    for (let i = 0; i < a.length; i++) worst = Math.max(worst, Math.abs(a[i]! - b[i]!));
+    expect(worst).toBeLessThan(1e-6);
+    expect(loaded.translate(['a', 'b'], { beam: 2 })).toEqual(m.translate(['a', 'b'], { beam: 2 }));
+
+    const half = join(root, 'half');
+    await m.save(half, { precision: 'float16' });
+    expect(statSync(join(half, 'weights.bin')).size * 2).toBe(statSync(join(dir, 'weights.bin')).size);
+    const h = await Transformer.load(half);
+    expect(Math.abs(lossOf(h) - lossOf(m))).toBeLessThan(1e-2);
+    [m, loaded, h].forEach((x) => x.dispose());
+  });
+
+  it('refuses a directory of another kind or with mismatched weights, naming what is wrong', async () => {
+    const m = new Transformer(vocab, vocab, small);
+    const dir = join(root, 'other');
+    await m.save(dir);
+    const json = JSON.parse(readFileSync(join(dir, 'model.json'), 'utf8'));
+    json.userDefinedMetadata.tengen.kind = 'seq2seq';
+    writeFileSync(join(dir, 'model.json'), JSON.stringify(json));
+    await expect(Transformer.load(dir)).rejects.toThrow(/holds a seq2seq model, expected transformer/);
+    json.userDefinedMetadata.tengen.kind = 'transformer';
+    json.userDefinedMetadata.tengen.config.ffDim = 64;
+    writeFileSync(join(dir, 'model.json'), JSON.stringify(json));
+    await expect(Transformer.load(dir)).rejects.toThrow(/weight enc0\/ff\/w1 has shape \[16,32\] in the file, the model needs \[16,64\]/);
     m.dispose();
   });
 });

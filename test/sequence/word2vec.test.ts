@@ -43,14 +43,25 @@ describe('word2vec', () => {
   it('saves and loads the word2vec text format', () => {
     const { model } = Word2Vec.train(topicCorpus(50), { dim: 8, epochs: 1, minCount: 1, seed: 1 });
     const path = join(mkdtempSync(join(tmpdir(), 'w2v-')), 'vec.txt');
-    model.save(path);
-    const loaded = Word2Vec.load(path);
+    model.saveText(path);
+    const loaded = Word2Vec.loadText(path);
     expect(loaded.dim).toBe(8);
     for (const w of ['cat', 'red']) {
       const [x, y] = [model.vector(w), loaded.vector(w)];
       for (let i = 0; i < 8; i++) expect(y[i]).toBeCloseTo(x[i]!, 6);
     }
     expect(loaded.nearest('cat', 3).map((n) => n.word)).toEqual(model.nearest('cat', 3).map((n) => n.word));
+  });
+
+  it("saves and loads in tengen's model format: same vectors, vocabulary and counts", async () => {
+    const { model } = Word2Vec.train(topicCorpus(50), { dim: 8, epochs: 1, minCount: 1, seed: 1 });
+    const dir = join(mkdtempSync(join(tmpdir(), 'w2v-')), 'model');
+    await model.save(dir);
+    const loaded = await Word2Vec.load(dir);
+    expect(Array.from(loaded.vectors)).toEqual(Array.from(model.vectors));
+    expect(loaded.vocab.itos).toEqual(model.vocab.itos);
+    expect(loaded.vocab.counts).toEqual(model.vocab.counts);
+    expect(loaded.nearest('cat', 3)).toEqual(model.nearest('cat', 3));
   });
 
   it('rejects unknown words, empty corpora and corrupt vector files clearly', () => {
@@ -60,9 +71,9 @@ describe('word2vec', () => {
     expect(() => Word2Vec.train(topicCorpus(5), { minCount: 1000 })).toThrow(/no word occurs at least minCount=1000/);
     const dir = mkdtempSync(join(tmpdir(), 'w2v-'));
     writeFileSync(join(dir, 'bad.txt'), '2 3\ncat 1 2 3\ndog 1 x 3\n');
-    expect(() => Word2Vec.load(join(dir, 'bad.txt'))).toThrow(/bad\.txt:3: 'x' is not a number/);
+    expect(() => Word2Vec.loadText(join(dir, 'bad.txt'))).toThrow(/bad\.txt:3: 'x' is not a number/);
     writeFileSync(join(dir, 'bad2.txt'), 'hello\n');
-    expect(() => Word2Vec.load(join(dir, 'bad2.txt'))).toThrow(/expected the header/);
+    expect(() => Word2Vec.loadText(join(dir, 'bad2.txt'))).toThrow(/expected the header/);
   });
 });
 

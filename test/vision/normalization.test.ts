@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { tf, initBackend } from '../../src/nets/backend.ts';
-import { BatchNorm, LayerNorm } from '../../src/vision/normalization.ts';
+import { BatchNorm, InstanceNorm, LayerNorm } from '../../src/vision/normalization.ts';
 
 beforeAll(async () => {
   await initBackend({ backend: 'cpu', quiet: true });
@@ -100,4 +100,49 @@ describe('LayerNorm equals tf.layers.layerNormalization', () => {
       mine.dispose(); for (const w of ref.weights) w.dispose();
     });
   }
+});
+
+describe('InstanceNorm', () => {
+  it('normalises each image and channel over its pixels: mean beta, std gamma (to epsilon), the same in both modes', () => {
+    const x = tf.randomNormal([3, 5, 4, 2], 2, 3, 'float32', 4);
+    const norm = new InstanceNorm(2);
+    norm.gamma.assign(tf.tensor1d([2, 0.5]));
+    norm.beta.assign(tf.tensor1d([1, -1]));
+    const y = norm.apply(x, true);
+    const { mean, variance } = tf.moments(y, [1, 2]);
+    const m = mean.arraySync() as number[][];
+    const v = variance.arraySync() as number[][];
+    for (let b = 0; b < 3; b++) {
+      expect(m[b]![0]).toBeCloseTo(1, 4);
+      expect(m[b]![1]).toBeCloseTo(-1, 4);
+      expect(Math.sqrt(v[b]![0]!)).toBeCloseTo(2, 2);
+      expect(Math.sqrt(v[b]![1]!)).toBeCloseTo(0.5, 2);
+    }
+    expect(maxDiff(y, norm.apply(x, false))).toBe(0);
+    tf.dispose([x, y, mean, variance]);
+    norm.dispose();
+  });
+
+  it("removes each image's own brightness and contrast, which batch and layer norm do not", () => {
+    const x = tf.randomUniform([2, 6, 6, 3], 0, 1, 'float32', 5);
+    // Image 0 unchanged; image 1 three times the contrast and brighter, per channel.
+    const scale = tf.tensor4d([1, 1, 1, 3, 3, 3], [2, 1, 1, 3]);
+    const shift = tf.tensor4d([0, 0, 0, 0.5, 0.2, -0.1], [2, 1, 1, 3]);
+    const x2 = x.mul(scale).add(shift);
+    const inorm = new InstanceNorm(3, { epsilon: 1e-6 });
+    expect(maxDiff(inorm.apply(x, true), inorm.apply(x2, true))).toBeLessThan(1e-4);
+    const lnorm = new LayerNorm(3, { epsilon: 1e-6 });
+    expect(maxDiff(lnorm.apply(x, true), lnorm.apply(x2, true))).toBeGreaterThan(0.1);
+    tf.dispose([x, scale, shift, x2]);
+    inorm.dispose();
+    lnorm.dispose();
+  });
+
+  it('rejects input without a spatial axis or with the wrong channels', () => {
+    const norm = new InstanceNorm(4);
+    expect(() => norm.apply(tf.zeros([2, 4]))).toThrow(/needs a spatial axis/);
+    expect(() => norm.apply(tf.zeros([2, 3, 3, 5]))).toThrow(/last axis must have 4 features/);
+    expect(() => new InstanceNorm(0)).toThrow(/features must be an integer >= 1/);
+    norm.dispose();
+  });
 });

@@ -8,7 +8,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { packagePath } from '../../util/paths.ts';
 import { gnugoPath, runMatch, shellQuote } from '../../env/games/go/match.ts';
 import type { GoGame } from '../../env/games/go/rules.ts';
 import { evalSims } from './config.ts';
@@ -40,7 +40,7 @@ export interface GnugoYardstickOptions {
 }
 
 export async function gnugoYardstick(o: GnugoYardstickOptions): Promise<StrengthResult> {
-  const bin = fileURLToPath(new URL('../../../bin/tengen.js', import.meta.url));
+  const bin = packagePath('bin', 'tengen.js');
   const ours = [process.execPath, bin, ...(o.backend ? ['--backend', o.backend] : []), 'gtp', '--model', o.modelDir, '--visits', String(o.visits), '--size', String(o.size), '--komi', String(o.komi)]
     .map(shellQuote)
     .join(' ');

@@ -1,10 +1,10 @@
 /** The nets that ship with tengen, under models/ at the package root. */
 import { existsSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import type { Game } from '../../env/games/game.ts';
+import { packagePath } from '../../util/paths.ts';
 
-export const SHIPPED_MODELS = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'models');
+export const SHIPPED_MODELS = packagePath('models');
 
 /**
  * The shipped net for a game, or null when none ships: models/<game>-<S>x<S>/ when the caller names a

@@ -44,8 +44,10 @@ export class Vocab {
     return new Vocab([...specials, ...kept.map(([w]) => w)], [...specials.map(() => 0), ...kept.map(([, c]) => c)]);
   }
 
-  static fromTokens(tokens: string[]): Vocab {
-    return new Vocab(tokens, tokens.map(() => 0));
+  /** A vocabulary of these tokens in id order (counts, if given, one per token; else 0). */
+  static fromTokens(tokens: string[], counts?: readonly number[]): Vocab {
+    if (counts !== undefined && counts.length !== tokens.length) throw new UserError(`expected one count per token (${tokens.length}), got ${counts.length}`);
+    return new Vocab(tokens, counts ? [...counts] : tokens.map(() => 0));
   }
 
   get size(): number {
@@ -92,4 +94,17 @@ export class Vocab {
     }
     return out;
   }
+}
+
+/** The JSON document a translation model saves beside its weights: both vocabularies' tokens in id order. */
+export function vocabPairJson(src: Vocab, tgt: Vocab): { src: string[]; tgt: string[] } {
+  return { src: src.itos, tgt: tgt.itos };
+}
+
+/** Read back vocabPairJson's document (`where` names the file in errors). */
+export function readVocabPair(value: unknown, where: string): { src: Vocab; tgt: Vocab } {
+  const v = value as { src?: unknown; tgt?: unknown } | undefined;
+  const ok = (a: unknown): a is string[] => Array.isArray(a) && a.length > 0 && a.every((t) => typeof t === 'string');
+  if (v === undefined || !ok(v.src) || !ok(v.tgt)) throw new UserError(`${where}: vocab.json is missing or malformed; expected {"src": [tokens...], "tgt": [tokens...]}`);
+  return { src: Vocab.fromTokens(v.src), tgt: Vocab.fromTokens(v.tgt) };
 }

@@ -10,6 +10,7 @@
 import { tf } from '../../nets/backend.ts';
 import { Rng } from '../../util/rng.ts';
 import { UserError } from '../../util/errors.ts';
+import { loadNamedWeights, restore, saveNamedWeights, stripPrefix, type SaveNamedOptions } from '../../nets/saved-model.ts';
 
 export interface WaveNetOptions {
   /** Quantisation levels. Default 256. */
@@ -163,6 +164,17 @@ export class WaveNet {
       seq.push(rng.categorical(probs));
     }
     return Int32Array.from(seq.slice(seq.length - length));
+  }
+
+  /** Save options and weights to `dir` (the format of src/nets/saved-model.ts). */
+  async save(dir: string, opts: Pick<SaveNamedOptions, 'precision'> = {}): Promise<void> {
+    await saveNamedWeights(dir, 'wavenet', this.opts, stripPrefix(this.variables), { precision: opts.precision });
+  }
+
+  /** A WaveNet saved by save() (or by `bench/wavenet.ts --save`). */
+  static async load(dir: string): Promise<WaveNet> {
+    const { config, weights } = await loadNamedWeights(dir, 'wavenet');
+    return restore(weights, `WaveNet.load(${dir})`, () => new WaveNet(config as Partial<WaveNetOptions>), (m) => stripPrefix(m.variables));
   }
 
   dispose(): void {

@@ -1,6 +1,8 @@
 /**
  * Go for tengen: the fast board, rules (Game/State), features, SGF, GTP engine and match runner.
  * Importing this module registers the game 'go' with the games registry (makeGame('go', { size: 9 })).
+ *
+ * @module tengen/go
  */
 import './register.ts';
 
