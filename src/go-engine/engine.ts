@@ -7,10 +7,11 @@
  * board stands and the count after settling (the search's value of passing, whose playouts capture dead
  * stones), so the result holds whoever scores; else play the best other move. Otherwise a pass the search prefers is replaced
  * by the best other move while an open point is left (an empty point neither side owns in the
- * playouts, where a stone is not a self-atari), since an opponent that plays on can take it.
+ * playouts, where a stone is not a self-atari), since an opponent that plays on can take it, and
+ * while stones of ours are dead in the playouts (a referee would take them off the board).
  * Resigning: when the best move's win rate is below the threshold after a full search.
  */
-import { BLACK, NO_POINT } from '../env/games/go/board.ts';
+import { BLACK, NO_POINT, WHITE } from '../env/games/go/board.ts';
 import type { GoState } from '../env/games/go/rules.ts';
 import { ParallelSearch } from './parallel.ts';
 import type { SearchConfig, SearchSummary } from './search.ts';
@@ -87,15 +88,33 @@ export class GoEngine {
     }
     if (best.action !== pass) return { action: best.action, resign: false, summary };
     const open = this.openPoints(state, summary);
-    if (open.size === 0) return { action: pass, resign: false, summary };
-    for (const m of summary.moves) if (open.has(m.action)) return { action: m.action, resign: false, summary };
-    return { action: open.values().next().value!, resign: false, summary };
+    if (open.size > 0) {
+      for (const m of summary.moves) if (open.has(m.action)) return { action: m.action, resign: false, summary };
+      return { action: open.values().next().value!, resign: false, summary };
+    }
+    // Our dead stones would be taken off by a referee's count: play on rather than pass (under area
+    // scoring a move costs nothing), with the search's best other move.
+    if (this.ownDeadStones(state, summary)) {
+      const other = summary.moves.find((m) => m.action !== pass);
+      if (other) return { action: other.action, resign: false, summary };
+    }
+    return { action: pass, resign: false, summary };
+  }
+
+  /** Does the player to move have stones that the playouts mostly lose? */
+  private ownDeadStones(state: GoState, summary: SearchSummary): boolean {
+    const b = state.board;
+    const col = state.nextColor() === 0 ? BLACK : WHITE;
+    const sign = col === BLACK ? 1 : -1;
+    const n = state.game.n;
+    for (let a = 0; a < n * n; a++) if (b.color[b.fromAction(a)] === col && sign * summary.ownership[a]! < -0.5) return true;
+    return false;
   }
 
   /** Empty points neither side owns in the playouts where the player to move can play without self-atari. */
   private openPoints(state: GoState, summary: SearchSummary): Set<number> {
     const b = state.board;
-    const col = state.nextColor() === 0 ? BLACK : 3 - BLACK;
+    const col = state.nextColor() === 0 ? BLACK : WHITE;
     const out = new Set<number>();
     const n = state.game.n;
     for (let a = 0; a < n * n; a++) {

@@ -146,7 +146,7 @@ export class ParallelSearch {
     }));
     const search = this.searchFor(state.game.n);
     search.setPosition(state, rootPolicy);
-    const mine = search.run({ ...limits, playouts: share ?? undefined });
+    const mine = await search.runAsync({ ...limits, playouts: share ?? undefined });
     // Without a budget (time or a stop request) the others stop when this thread does; with one
     // they finish their share, so that the result does not depend on timing.
     if (share === null || limits.shouldStop?.()) Atomics.store(this.stopFlag, 0, 1);

@@ -55,6 +55,16 @@ export interface SearchLimits {
   progressIntervalMs?: number;
 }
 
+interface RunState {
+  limits: SearchLimits;
+  start: number;
+  interval: number;
+  nextReport: number;
+  sims: number;
+  maxSims: number;
+  deadline: number;
+}
+
 export interface MoveStats {
   /** Action (r * N + c; N * N for pass). */
   action: number;
@@ -173,27 +183,54 @@ export class GoSearch {
 
   /** Run simulations until a limit is met (default 10,000 playouts). */
   run(limits: SearchLimits = {}): SearchSummary {
+    const run = this.begin(limits);
+    while (!this.slice(run, Infinity));
+    return this.end(run);
+  }
+
+  /**
+   * run() that returns to the event loop every `yieldMs` (default 50), so that input can arrive
+   * while it searches (a GTP controller's next command stops a live analysis through shouldStop).
+   */
+  async runAsync(limits: SearchLimits = {}, yieldMs = 50): Promise<SearchSummary> {
+    const run = this.begin(limits);
+    while (!this.slice(run, performance.now() + yieldMs)) await new Promise<void>((r) => setImmediate(r));
+    return this.end(run);
+  }
+
+  private begin(limits: SearchLimits): RunState {
     if (this.root === NO_NODE) throw new Error('go-engine: setPosition before run');
     const start = performance.now();
-    const maxSims = limits.playouts ?? (limits.timeMs === undefined ? 10_000 : Infinity);
-    const deadline = limits.timeMs === undefined ? Infinity : start + limits.timeMs;
     const interval = limits.progressIntervalMs ?? 500;
-    let nextReport = start + interval;
-    let sims = 0;
-    while (sims < maxSims) {
-      const slice = Math.min(64, maxSims - sims);
-      for (let i = 0; i < slice; i++) this.simulate();
-      sims += slice;
+    return {
+      limits, start, interval, nextReport: start + interval, sims: 0,
+      maxSims: limits.playouts ?? (limits.timeMs === undefined ? 10_000 : Infinity),
+      deadline: limits.timeMs === undefined ? Infinity : start + limits.timeMs,
+    };
+  }
+
+  /** Simulations until the search is done (true) or the clock passes `until` (false). */
+  private slice(run: RunState, until: number): boolean {
+    const { limits, maxSims, deadline, start } = run;
+    while (run.sims < maxSims) {
+      const k = Math.min(64, maxSims - run.sims);
+      for (let i = 0; i < k; i++) this.simulate();
+      run.sims += k;
       const now = performance.now();
-      if (now >= deadline || limits.shouldStop?.()) break;
-      if (this.decided(maxSims - sims, deadline === Infinity ? Infinity : ((deadline - now) * sims) / Math.max(1, now - start))) break;
-      if (limits.onProgress && now >= nextReport) {
-        nextReport = now + interval;
-        limits.onProgress(this.summary(sims, now - start));
+      if (now >= deadline || limits.shouldStop?.()) return true;
+      if (this.decided(maxSims - run.sims, deadline === Infinity ? Infinity : ((deadline - now) * run.sims) / Math.max(1, now - start))) return true;
+      if (limits.onProgress && now >= run.nextReport) {
+        run.nextReport = now + run.interval;
+        limits.onProgress(this.summary(run.sims, now - start));
       }
+      if (now >= until) return false;
     }
-    const summary = this.summary(sims, performance.now() - start);
-    limits.onProgress?.(summary);
+    return true;
+  }
+
+  private end(run: RunState): SearchSummary {
+    const summary = this.summary(run.sims, performance.now() - run.start);
+    run.limits.onProgress?.(summary);
     return summary;
   }
 
