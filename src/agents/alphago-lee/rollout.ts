@@ -42,61 +42,6 @@ function ring(w: number): Int32Array {
   return Int32Array.from([-w, -w + 1, 1, w + 1, w, w - 1, -1, -w - 1]);
 }
 
-const scratchMark = new Int32Array(21 * 21);
-let markGen = 0;
-
-/** Distinct liberties of the chain through q, not counting `except`, stopping at `limit`. */
-function libsUpTo(b: Board, q: number, except: number, limit: number): number {
-  const gen = ++markGen;
-  const h = b.head[q]!;
-  let n = 0;
-  let s = h;
-  do {
-    for (let d = 0; d < 4; d++) {
-      const r = s + b.dirs[d]!;
-      if (b.color[r] === EMPTY && r !== except && scratchMark[r] !== gen) {
-        scratchMark[r] = gen;
-        if (++n >= limit) return n;
-      }
-    }
-    s = b.next[s]!;
-  } while (s !== h);
-  return n;
-}
-
-/** Would `col` at p leave its own chain with exactly one liberty (and capture nothing)? */
-function selfAtari(b: Board, p: number, col: number): boolean {
-  const gen = ++markGen;
-  let libs = 0;
-  for (let d = 0; d < 4; d++) {
-    const q = p + b.dirs[d]!;
-    const c = b.color[q]!;
-    if (c === EMPTY) {
-      if (scratchMark[q] !== gen) {
-        scratchMark[q] = gen;
-        if (++libs >= 2) return false;
-      }
-    } else if (c === 3 - col && b.inAtari(b.head[q]!)) return false; // captures
-  }
-  for (let d = 0; d < 4; d++) {
-    const q = p + b.dirs[d]!;
-    if (b.color[q] !== col) continue;
-    const h = b.head[q]!;
-    let s = h;
-    do {
-      for (let e = 0; e < 4; e++) {
-        const r = s + b.dirs[e]!;
-        if (b.color[r] === EMPTY && r !== p && scratchMark[r] !== gen) {
-          scratchMark[r] = gen;
-          if (++libs >= 2) return false;
-        }
-      }
-      s = b.next[s]!;
-    } while (s !== h);
-  }
-  return libs === 1;
-}
-
 /**
  * Feature indices of `col` playing the empty point p (last = the previous move's point or NO_POINT).
  * Writes them to out and returns how many.
@@ -133,10 +78,10 @@ export function candidateFeatures(b: Board, p: number, col: number, last: number
     const h = b.head[q]!;
     if (cq === opp) {
       if (b.inAtari(h)) capture = Math.max(capture, b.size[h]!);
-      else if (libsUpTo(b, q, NO_POINT, 3) === 2) atari = Math.max(atari, b.size[h]!);
+      else if (b.libertiesUpTo(q, NO_POINT, 3) === 2) atari = Math.max(atari, b.size[h]!);
     } else if (b.inAtari(h)) save = Math.max(save, b.size[h]!);
   }
-  const sa = selfAtari(b, p, col);
+  const sa = b.isSelfAtari(p, col);
   if (save > 0 && !sa) out[k++] = save >= 2 ? F_SAVE_BIG : F_SAVE;
   if (capture > 0) out[k++] = capture >= 2 ? F_CAPTURE_BIG : F_CAPTURE;
   if (atari > 0) out[k++] = atari >= 2 ? F_ATARI_BIG : F_ATARI;

@@ -350,6 +350,61 @@ export class Board {
     return count;
   }
 
+  /** Distinct liberties of the chain through q, not counting `except`, counted up to `limit`. */
+  libertiesUpTo(q: number, except: number, limit: number): number {
+    const gen = ++this.markGen;
+    const h = this.head[q]!;
+    let n = 0;
+    let s = h;
+    do {
+      for (let d = 0; d < 4; d++) {
+        const r = s + this.dirs[d]!;
+        if (this.color[r] === EMPTY && r !== except && this.mark[r] !== gen) {
+          this.mark[r] = gen;
+          if (++n >= limit) return n;
+        }
+      }
+      s = this.next[s]!;
+    } while (s !== h);
+    return n;
+  }
+
+  /**
+   * Would `col` at the empty point p leave its own chain with exactly one liberty, capturing nothing?
+   * (A move that captures always gains the captured points as liberties.)
+   */
+  isSelfAtari(p: number, col: number): boolean {
+    const gen = ++this.markGen;
+    let libs = 0;
+    for (let d = 0; d < 4; d++) {
+      const q = p + this.dirs[d]!;
+      const c = this.color[q]!;
+      if (c === EMPTY) {
+        if (this.mark[q] !== gen) {
+          this.mark[q] = gen;
+          if (++libs >= 2) return false;
+        }
+      } else if (c === 3 - col && this.inAtari(this.head[q]!)) return false;
+    }
+    for (let d = 0; d < 4; d++) {
+      const q = p + this.dirs[d]!;
+      if (this.color[q] !== col) continue;
+      const h = this.head[q]!;
+      let s = h;
+      do {
+        for (let e = 0; e < 4; e++) {
+          const r = s + this.dirs[e]!;
+          if (this.color[r] === EMPTY && r !== p && this.mark[r] !== gen) {
+            this.mark[r] = gen;
+            if (++libs >= 2) return false;
+          }
+        }
+        s = this.next[s]!;
+      } while (s !== h);
+    }
+    return libs === 1;
+  }
+
   /** Tromp-Taylor area: [black, white] stones plus empty regions reaching only that colour. */
   area(out: Int32Array = new Int32Array(3)): Int32Array {
     out[1] = 0;

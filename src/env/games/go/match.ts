@@ -100,6 +100,8 @@ export interface MatchOptions {
    */
   referee?: 0 | 1;
   log?: (line: string) => void;
+  /** Index of the first game (colours alternate by index; SGF names use it). Default 0. */
+  firstGame?: number;
 }
 
 export interface GameRecord {
@@ -116,6 +118,10 @@ export interface GameRecord {
   engineScores: [string, string];
   disagreements: string[];
   sgfPath: string;
+  /** Per engine: genmoves answered, and the total and longest time they took (ms, as seen by the referee). */
+  genmoves: [number, number];
+  thinkMs: [number, number];
+  maxThinkMs: [number, number];
 }
 
 export interface MatchSummary {
@@ -190,10 +196,19 @@ async function playGame(engines: [GtpClient, GtpClient], index: number, o: Match
   let result = '';
   let forfeit: PlayerId | -1 = -1;
   const disagreements: string[] = [];
+  const genmoves: [number, number] = [0, 0];
+  const thinkMs: [number, number] = [0, 0];
+  const maxThinkMs: [number, number] = [0, 0];
   while (!state.isTerminal() && state.history().length < maxMoves) {
     const color = state.nextColor();
     const name = color === 0 ? 'black' : 'white';
+    const t0 = performance.now();
     const answer = await gtpGenmove(byColor[color], state);
+    const ms = performance.now() - t0;
+    const who = byColor[color] === engines[0] ? 0 : 1;
+    genmoves[who]++;
+    thinkMs[who] += ms;
+    maxThinkMs[who] = Math.max(maxThinkMs[who], ms);
     if (answer.kind === 'resign') {
       state.resign(color);
       break;
@@ -245,7 +260,7 @@ async function playGame(engines: [GtpClient, GtpClient], index: number, o: Match
     playerBlack: byColor[0].command, playerWhite: byColor[1].command, result,
     date: new Date().toISOString().slice(0, 10),
   }));
-  return { index, blackEngine, result, scoredBy, winner, moves: state.history().length, ourScore, engineScores, disagreements, sgfPath };
+  return { index, blackEngine, result, scoredBy, winner, moves: state.history().length, ourScore, engineScores, disagreements, sgfPath, genmoves, thinkMs, maxThinkMs };
 }
 
 function formatTT(s: GoState): string {
@@ -264,12 +279,13 @@ export async function runMatch(o: MatchOptions): Promise<MatchSummary> {
       const pv = await e.send('protocol_version');
       log(`engine ${e.label}: ${name} (GTP ${pv}) = ${e.command}`);
     }
-    for (let i = 0; i < o.games; i++) {
+    const first = o.firstGame ?? 0;
+    for (let i = first; i < first + o.games; i++) {
       const g = await playGame(engines, i, o);
       games.push(g);
       const who = g.winner === -1 ? 'draw' : `engine ${g.winner === 0 ? 'A' : 'B'} wins`;
       const by = g.scoredBy === 'A' || g.scoredBy === 'B' ? ` by ${g.scoredBy}'s final_score${g.result !== g.ourScore ? ` (Tromp-Taylor: ${g.ourScore})` : ''}` : '';
-      log(`game ${i + 1}/${o.games}: A as ${g.blackEngine === 0 ? 'Black' : 'White'}, ${g.result}${by} (${who}), ${g.moves} moves, ${g.sgfPath}`);
+      log(`game ${i + 1}/${first + o.games}: A as ${g.blackEngine === 0 ? 'Black' : 'White'}, ${g.result}${by} (${who}), ${g.moves} moves, ${g.sgfPath}`);
       for (const d of g.disagreements) log(`  disagreement: ${d}`);
     }
   } finally {

@@ -146,7 +146,7 @@ export class GoGame implements Game {
 }
 
 /** Hash key of a position (53 bits of the 64-bit Zobrist key, exact enough for a history set). */
-function key(b: Board): number {
+export function positionKey(b: Board): number {
   return (b.hashHi >>> 11) * 4294967296 + b.hashLo;
 }
 
@@ -170,7 +170,7 @@ export class GoState implements State {
     this.game = game;
     this.board = new Board(game.n);
     this.lastPlayed = new Int32Array(game.n * game.n).fill(-1);
-    this.seen.add(key(this.board));
+    this.seen.add(positionKey(this.board));
     this.pushPast();
   }
 
@@ -200,10 +200,15 @@ export class GoState implements State {
     this.passes = 0;
     this.moves = [];
     this.resigned = -1;
-    this.seen = new Set([key(b)]);
+    this.seen = new Set([positionKey(b)]);
     this.past = [];
     this.lastPlayed.fill(-1);
     this.pushPast();
+  }
+
+  /** Keys (positionKey) of every whole-board position of the game so far: what positional superko forbids. */
+  positionKeys(): ReadonlySet<number> {
+    return this.seen;
   }
 
   setupStones(): { black: number[]; white: number[]; toPlay: PlayerId } {
@@ -313,7 +318,7 @@ export class GoState implements State {
     if (!captures && b.isSuicide(p, col)) {
       const t = b.clone();
       t.play(p, col);
-      return this.seen.has(key(t));
+      return this.seen.has(positionKey(t));
     }
     return this.seen.has((hi >>> 11) * 4294967296 + lo);
   }
@@ -343,7 +348,7 @@ export class GoState implements State {
       this.board.play(this.board.fromAction(a), this.toPlay + 1);
       this.passes = 0;
       this.lastPlayed[a] = this.moves.length;
-      this.seen.add(key(this.board));
+      this.seen.add(positionKey(this.board));
     }
     this.moves.push(a);
     this.toPlay = (1 - this.toPlay) as PlayerId;
