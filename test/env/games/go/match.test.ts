@@ -4,7 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { fileURLToPath } from 'node:url';
-import { GtpClient, eloFromScore, gnugoPath, normScore, runMatch, shellQuote, wilson } from '../../../../src/env/games/go/match.ts';
+import { GtpClient, gnugoPath, normScore, runMatch, shellQuote } from '../../../../src/env/games/go/match.ts';
+import { eloOfScore, wilson } from '../../../../src/util/elo.ts';
 import { gnugoAvailable } from '../../../../src/agents/alphazero/gnugo-yardstick.ts';
 import { GoGame } from '../../../../src/env/games/go/rules.ts';
 import { loadSgf } from '../../../../src/env/games/go/sgf.ts';
@@ -18,8 +19,8 @@ describe('match statistics', () => {
     const [lo, hi] = wilson(5, 10);
     expect(lo).toBeCloseTo(0.2366, 3);
     expect(hi).toBeCloseTo(0.7634, 3);
-    expect(eloFromScore(0.5)).toBeCloseTo(0, 6);
-    expect(eloFromScore(0.75)).toBeCloseTo(190.85, 1);
+    expect(eloOfScore(0.5)).toBeCloseTo(0, 6);
+    expect(eloOfScore(0.75)).toBeCloseTo(190.85, 1);
     expect(normScore('B+3.0')).toBe('B+3');
     expect(normScore('w+resign')).toBe('W+R');
     expect(normScore('0')).toBe('0');
@@ -106,7 +107,7 @@ describe.skipIf(!gnugo)('against GNU Go', () => {
     const files = readdirSync(dir).filter((f) => f.endsWith('.sgf'));
     expect(files.length).toBe(2);
     for (const f of files) expect(() => loadSgf(readFileSync(join(dir, f), 'utf8'))).not.toThrow();
-    expect(lines.at(-1)).toMatch(/win rate .*95% CI.*Elo/);
+    expect(lines.at(-1)).toMatch(/for A: score .*95% CI.*Elo difference/);
     await expect(runMatch({ black: 'sh -c "exit 3"', white: `${gnugo} --mode gtp`, games: 1, size: 9, komi: 7.5, sgfDir: dir, log: () => undefined }))
       .rejects.toThrow(/engine A .*exited/);
     const c = new GtpClient('gnugo', `${gnugo} --mode gtp`);
