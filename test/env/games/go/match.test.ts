@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, readdirSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -113,5 +113,19 @@ describe.skipIf(!gnugo)('against GNU Go', () => {
     const c = new GtpClient('gnugo', `${gnugo} --mode gtp`);
     await expect(c.send('play b Z99')).rejects.toThrow(/refused 'play b Z99'/);
     await c.close();
+  }, 60_000);
+});
+
+describe('tengen match', () => {
+  it('saves the SGFs under runs/match/<date>-<time> by default and says where', () => {
+    const repo = fileURLToPath(new URL('../../../../', import.meta.url));
+    const cwd = mkdtempSync(join(tmpdir(), 'tengen-match-cwd-'));
+    const engine = `${process.execPath} ${fileURLToPath(new URL('../../../fixtures/go/pass-engine.mjs', import.meta.url))} 0 pass`;
+    const r = spawnSync(process.execPath, [join(repo, 'bin', 'tengen.js'), 'match', '--black', engine, '--white', engine, '--games', '2', '--size', '5'], { cwd, encoding: 'utf8', timeout: 60_000 });
+    expect(r.status, r.stderr).toBe(0);
+    const m = /the games are saved as SGF in (runs\/match\/\d{8}-\d{6})\n/.exec(r.stdout);
+    expect(m, r.stdout).not.toBeNull();
+    expect(readdirSync(join(cwd, m![1]!)).filter((f) => f.endsWith('.sgf'))).toHaveLength(2);
+    expect(existsSync(join(cwd, 'match-sgf'))).toBe(false);
   }, 60_000);
 });
