@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import type { Command } from 'commander';
 import { UserError } from '../util/errors.ts';
 import { numberFlag } from '../util/flags.ts';
+import { stampedDir } from '../util/fs.ts';
 import { runMatch } from '../env/games/go/match.ts';
 
 interface MatchCliOptions {
@@ -28,12 +29,6 @@ interface MatchCliOptions {
 function withVisits(cmd: string, visits: number | undefined): string {
   if (visits === undefined || !/(tengen|cli\.ts)\s+gtp\b/.test(cmd) || /--visits\b/.test(cmd)) return cmd;
   return `${cmd} --visits ${visits}`;
-}
-
-/** runs/match/<date>-<time>: under the runs/ folder that holds every run's output (ignored by git), never the current directory's top. */
-export function defaultSgfDir(now = new Date()): string {
-  const stamp = now.toISOString().replace(/[-:]/g, '').replace(/\..*$/, '').replace('T', '-');
-  return join('runs', 'match', stamp);
 }
 
 export function register(program: Command): void {
@@ -54,7 +49,8 @@ export function register(program: Command): void {
       const referees: Record<string, 0 | 1 | undefined> = { 'tromp-taylor': undefined, a: 0, b: 1 };
       const who = o.referee.toLowerCase();
       if (!(who in referees)) throw new UserError(`--referee must be tromp-taylor, A or B, got '${o.referee}'`);
-      const sgfDir = o.sgfDir ?? defaultSgfDir();
+      // Under the runs/ folder that holds every run's output (ignored by git), not the current directory's top.
+      const sgfDir = o.sgfDir ?? stampedDir(join('runs', 'match'));
       process.stdout.write(`tengen match: the games are saved as SGF in ${sgfDir}\n`);
       const visits = o.visits !== undefined ? numberFlag('--visits', o.visits, { min: 1, max: 1e8, integer: true }) : undefined;
       const s = await runMatch({

@@ -11,6 +11,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import { UserError } from '../util/errors.ts';
+import { stampedDir } from '../util/fs.ts';
 import { loadInk } from '../../tui/load-ink.ts';
 import { initBackend } from '../nets/backend.ts';
 import { CONFIG_FIELDS, DEFAULT_GAME, SETTING_FLAGS, defaultConfig, mergeConfig, parseField, settingFlag, type AZConfig } from '../agents/alphazero/config.ts';
@@ -85,8 +86,7 @@ function runGame(dir: string): string {
 }
 
 function defaultRunDir(c: AZConfig): string {
-  const stamp = new Date().toISOString().replace(/[-:]/g, '').replace(/\..*$/, '').replace('T', '-');
-  return join('runs', `${c.game}-s${c.seed}-${stamp}`);
+  return stampedDir('runs', `${c.game}-s${c.seed}`);
 }
 
 export async function runSelfplay(f: SelfplayFlags): Promise<void> {
