@@ -19,6 +19,7 @@ import { join } from 'node:path';
 import type { Command } from 'commander';
 import { UserError } from '../util/errors.ts';
 import { removeStaleTemporaries, stampedDir, writeJsonAtomic } from '../util/fs.ts';
+import { tengenCommand } from '../util/cli-name.ts';
 import { initBackend } from '../nets/backend.ts';
 import { make } from '../env/registry.ts';
 import type { Agent, EnvSource } from '../agents/common/agent.ts';
@@ -274,7 +275,7 @@ export async function runTrain(algoName: string, flags: TrainFlags, backend?: st
   if (tty) process.stderr.write('\n');
   const secs = ((Date.now() - start) / 1000).toFixed(1);
   if (interrupted) {
-    process.stderr.write(`tengen: interrupted at step ${agent.numTimesteps}; checkpoint saved to ${out} (continue with: tengen train ${algo} --resume ${out})\n`);
+    process.stderr.write(`tengen: interrupted at step ${agent.numTimesteps}; checkpoint saved to ${out} (continue with: ${tengenCommand()} train ${algo} --resume ${out})\n`);
     agent.dispose();
     return 130;
   }
