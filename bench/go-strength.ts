@@ -18,7 +18,8 @@
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { writeFileAtomic } from '../src/util/fs.ts';
-import { gnugoPath, runMatch, wilson, type GameRecord } from '../src/env/games/go/match.ts';
+import { gnugoPath, runMatch, type GameRecord } from '../src/env/games/go/match.ts';
+import { wilson } from '../src/util/elo.ts';
 import { loadSgf } from '../src/env/games/go/sgf.ts';
 
 function flag(name: string, dflt: string): string {

@@ -47,7 +47,8 @@ export async function main(argv: string[]): Promise<number> {
 export function runAsProcess(): void {
   main(process.argv.slice(2)).then(
     (code) => {
-      process.exitCode = code;
+      // A command that set its own status (train: 130 when interrupted) keeps it.
+      if (code !== 0 || process.exitCode === undefined) process.exitCode = code;
     },
     (e: unknown) => {
       process.stderr.write(`tengen: internal error: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);

@@ -6,7 +6,7 @@
 import React, { useEffect, useRef, useState } from 'react';
 import { Box, Static, Text, useApp, useInput, useStdout, type Key } from 'ink';
 import type { PipelineEvents } from '../src/agents/alphazero/events.ts';
-import { bindModel, emptyModel, type DashboardModel, type LiveGame } from './store.ts';
+import { bindModel, emptyModel, runningMs, setPaused, type DashboardModel, type LiveGame } from './store.ts';
 import { lineChart, progressBar } from './charts.ts';
 
 export interface DashboardControls {
@@ -57,7 +57,7 @@ function BoardPanel({ game, renderBoard, focusIdx, count }: { game: LiveGame | u
     return (
       <Box flexDirection="column" marginRight={2}>
         <Text bold>Game</Text>
-        <Text dimColor>no game in progress</Text>
+        <Text dimColor>no game played yet</Text>
       </Box>
     );
   }
@@ -71,7 +71,8 @@ function BoardPanel({ game, renderBoard, focusIdx, count }: { game: LiveGame | u
   return (
     <Box flexDirection="column" marginRight={2}>
       <Text bold>
-        Game {game.gameIndex} <Text dimColor>({focusIdx + 1}/{count}, worker {game.worker})</Text>
+        Game {game.gameIndex}{' '}
+        {game.result !== undefined ? <Text dimColor>(last finished: {game.result})</Text> : <Text dimColor>({focusIdx + 1}/{count}, worker {game.worker})</Text>}
       </Text>
       <Text>{board}</Text>
       <Text>
@@ -151,7 +152,7 @@ export function Dashboard(props: DashboardProps): React.JSX.Element {
     if (quitting.current) return;
     if (input === ' ') {
       const paused = controls.togglePause();
-      m.paused = paused;
+      setPaused(m, paused);
       setStatus(paused ? 'paused (space resumes)' : 'resumed');
     } else if (input === 's') {
       setStatus('saving...');
@@ -178,11 +179,11 @@ export function Dashboard(props: DashboardProps): React.JSX.Element {
       <Box>
         <Text bold color="green">tengen self-play </Text>
         <Text>
-          {m.game || '...'} {m.mode} | gen {m.generation} (best {m.bestGeneration}) | {m.paused ? <Text color="yellow">PAUSED</Text> : m.phase} | {elapsed(Date.now() - m.startedAt)}
+          {m.game || '...'} {m.mode} | gen {m.generation} (best {m.bestGeneration}) | {m.paused ? <Text color="yellow">PAUSED</Text> : m.phase} | {elapsed(runningMs(m))}
         </Text>
       </Box>
       <Box>
-        <BoardPanel game={live[focusIdx]} renderBoard={renderBoard} focusIdx={focusIdx} count={live.length} />
+        <BoardPanel game={live[focusIdx] ?? m.lastFinished ?? undefined} renderBoard={renderBoard} focusIdx={focusIdx} count={live.length} />
         <Box flexDirection="column">
           <Stat label="games" value={`${fmtNum(m.totalGames)} (${m.gamesThisGen}${m.gamesPerGen ? `/${m.gamesPerGen}` : ''} this gen)`} />
           <Stat label="buffer" value={`${fmtNum(m.bufferPositions)} positions`} />

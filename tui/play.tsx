@@ -36,6 +36,59 @@ function candidatesText(state: State, a: Analysis, n = 3): string {
     .join(', ');
 }
 
+/** The legal move the arrow keys point at (they cycle through the legal moves), or null when there is none. */
+function selectedMove(state: State, cursor: number): number | null {
+  if (state.isTerminal()) return null;
+  const legal = state.legalActions();
+  return legal.length ? legal[((cursor % legal.length) + legal.length) % legal.length]! : null;
+}
+
+/**
+ * Where a move would put its stone on the drawn board: the empty points ('.') that the board drawn
+ * after the move shows otherwise (Connect Four: the cell the disc falls to; a pass marks nothing).
+ */
+export function moveMarks(state: State, action: number): Map<string, string> {
+  const marks = new Map<string, string>();
+  const after = state.clone();
+  try {
+    after.applyAction(action);
+  } catch {
+    return marks;
+  }
+  const a = state.toString().split('\n');
+  const b = after.toString().split('\n');
+  a.forEach((line, r) => {
+    const other = b[r];
+    if (other === undefined || other.length !== line.length) return;
+    for (let c = 0; c < line.length; c++) if (line[c] === '.' && other[c] !== '.' && other[c] !== ' ') marks.set(`${r}:${c}`, other[c]!);
+  });
+  return marks;
+}
+
+/** The board, with the selected move's stone drawn where it would land (highlighted). */
+function BoardView({ state, selected }: { state: State; selected: number | null }): React.JSX.Element {
+  const text = state.toString();
+  const marks = selected !== null ? moveMarks(state, selected) : new Map<string, string>();
+  if (marks.size === 0) return <Text>{text}</Text>;
+  return (
+    <Box flexDirection="column">
+      {text.split('\n').map((line, r) => {
+        const parts: React.JSX.Element[] = [];
+        let from = 0;
+        for (let c = 0; c < line.length; c++) {
+          const m = marks.get(`${r}:${c}`);
+          if (m === undefined) continue;
+          parts.push(<Text key={`t${c}`}>{line.slice(from, c)}</Text>);
+          parts.push(<Text key={`m${c}`} inverse color="cyan">{m}</Text>);
+          from = c + 1;
+        }
+        parts.push(<Text key="end">{line.slice(from)}</Text>);
+        return <Text key={r}>{parts}</Text>;
+      })}
+    </Box>
+  );
+}
+
 export function PlayScreen({ initial, agent, human, onFinish, scoreText }: PlayProps): React.JSX.Element {
   const { exit } = useApp();
   const stateRef = useRef<State>(initial.clone());
@@ -46,7 +99,9 @@ export function PlayScreen({ initial, agent, human, onFinish, scoreText }: PlayP
   const [message, setMessage] = useState('');
   const [thinking, setThinking] = useState<Analysis | null>(null);
   const [hint, setHint] = useState('');
-  const [cursor, setCursor] = useState(0);
+  // The arrow-key selection, in a ref like the typed text: arrows then Enter arriving before a render
+  // must play the move the arrows picked, not the one of the last render.
+  const cursorRef = useRef(0);
   const [lastMove, setLastMove] = useState('');
   const [resignedBy, setResignedBy] = useState<PlayerId | null>(null);
   const [finished, setFinished] = useState<string | null>(null);
@@ -59,7 +114,6 @@ export function PlayScreen({ initial, agent, human, onFinish, scoreText }: PlayP
   const state = stateRef.current;
   const over = state.isTerminal() || resignedBy !== null;
   const toMove = state.currentPlayer();
-  const legal = over ? [] : state.legalActions();
 
   const finish = (resigned: PlayerId | null): void => {
     const result = describeResult(stateRef.current, human, resigned);
@@ -141,7 +195,8 @@ export function PlayScreen({ initial, agent, human, onFinish, scoreText }: PlayP
       return;
     }
     if (word === '') {
-      if (legal.length) playHuman(legal[((cursor % legal.length) + legal.length) % legal.length]!);
+      const selected = selectedMove(s, cursorRef.current);
+      if (selected !== null) playHuman(selected);
       return;
     }
     if (word === 'hint') return showHint();
@@ -174,8 +229,9 @@ export function PlayScreen({ initial, agent, human, onFinish, scoreText }: PlayP
       setMessage(`cannot read '${text.trim()}': ${(e as Error).message}`);
       return;
     }
-    if (!legal.includes(a)) {
-      setMessage(`${text.trim()} is not legal here; legal: ${legal.slice(0, 12).map((x) => s.actionToString(x)).join(' ')}${legal.length > 12 ? ' ...' : ''}`);
+    const legalNow = s.isTerminal() ? [] : s.legalActions();
+    if (!legalNow.includes(a)) {
+      setMessage(`${text.trim()} is not legal here; legal: ${legalNow.slice(0, 12).map((x) => s.actionToString(x)).join(' ')}${legalNow.length > 12 ? ' ...' : ''}`);
       return;
     }
     playHuman(a);
@@ -190,8 +246,14 @@ export function PlayScreen({ initial, agent, human, onFinish, scoreText }: PlayP
     const typed = inputRef.current;
     if (key.return) return submit(typed);
     if (key.backspace || key.delete) return setInput(typed.slice(0, -1));
-    if (key.leftArrow || key.upArrow) return setCursor((c) => c - 1);
-    if (key.rightArrow || key.downArrow) return setCursor((c) => c + 1);
+    if (key.leftArrow || key.upArrow) {
+      cursorRef.current--;
+      return refresh();
+    }
+    if (key.rightArrow || key.downArrow) {
+      cursorRef.current++;
+      return refresh();
+    }
     if (ch === '?' && typed === '') return showHint();
     if (!ch || key.ctrl || key.meta) return;
     // A pasted or fast-typed chunk can carry the Enter with it ("b2\r").
@@ -200,13 +262,14 @@ export function PlayScreen({ initial, agent, human, onFinish, scoreText }: PlayP
     if (printable) setInput((typed + printable).slice(0, 32));
   });
 
-  const cursorMove = legal.length ? state.actionToString(legal[((cursor % legal.length) + legal.length) % legal.length]!) : '';
+  const selected = !over && toMove === human ? selectedMove(state, cursorRef.current) : null;
+  const cursorMove = selected !== null ? state.actionToString(selected) : '';
   return (
     <Box flexDirection="column">
       <Text bold>
         tengen play: {state.game.name} <Text dimColor>you are {human === 0 ? 'first (X / Black)' : 'second (O / White)'}, against {agent.name}</Text>
       </Text>
-      <Text>{state.toString()}</Text>
+      <BoardView state={state} selected={selected} />
       {lastMove ? <Text color="yellow">{lastMove}</Text> : null}
       {thinking ? (
         <Text color="cyan">

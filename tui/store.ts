@@ -19,6 +19,8 @@ export interface LiveGame {
   moves: string[];
   rootValue: number;
   candidates: Candidate[];
+  /** Set once the game is over: how it ended ('first player won in 9 moves'). */
+  result?: string;
 }
 
 export interface WorkerRow {
@@ -39,6 +41,10 @@ export interface DashboardModel {
   bestGeneration: number;
   phase: 'starting' | 'self-play' | 'training' | 'evaluation' | 'checkpoint' | 'done' | 'stopped';
   paused: boolean;
+  /** Milliseconds spent paused before the current pause (the run's clock leaves them out). */
+  pausedMs: number;
+  /** When the current pause began (ms since the epoch); null while running. */
+  pausedSince: number | null;
   gamesThisGen: number;
   /** Games finished per generation not yet started (overlapped self-play plays the next generation's games early). */
   gamesAhead: Map<number, number>;
@@ -57,6 +63,8 @@ export interface DashboardModel {
   /** The evaluation match being played now (the gate, or a strength yardstick). */
   evalProgress: { opponent: string; done: number; total: number } | null;
   live: Map<number, LiveGame>;
+  /** The last game that ended, shown while no game is being played (training, evaluation). */
+  lastFinished: LiveGame | null;
   workers: Map<number, WorkerRow>;
   /** Finished log lines, oldest first (rendered in <Static>). */
   log: string[];
@@ -73,6 +81,8 @@ export function emptyModel(): DashboardModel {
     bestGeneration: 0,
     phase: 'starting',
     paused: false,
+    pausedMs: 0,
+    pausedSince: null,
     gamesThisGen: 0,
     gamesAhead: new Map(),
     gamesPerGen: 0,
@@ -89,6 +99,7 @@ export function emptyModel(): DashboardModel {
     elo: [],
     evalProgress: null,
     live: new Map(),
+    lastFinished: null,
     workers: new Map(),
     log: [],
     lastResult: '',
@@ -106,6 +117,21 @@ function push(arr: number[], v: number): void {
 
 function resultText(returns: [number, number]): string {
   return returns[0] > 0 ? 'first player won' : returns[1] > 0 ? 'second player won' : 'draw';
+}
+
+/** Pause or resume the run's clock with the run (the dashboard's space key). */
+export function setPaused(m: DashboardModel, paused: boolean, now = Date.now()): void {
+  if (paused && m.pausedSince === null) m.pausedSince = now;
+  if (!paused && m.pausedSince !== null) {
+    m.pausedMs += now - m.pausedSince;
+    m.pausedSince = null;
+  }
+  m.paused = paused;
+}
+
+/** Milliseconds the run has been running, its pauses left out. */
+export function runningMs(m: DashboardModel, now = Date.now()): number {
+  return now - m.startedAt - m.pausedMs - (m.pausedSince !== null ? now - m.pausedSince : 0);
 }
 
 /** Fold one event into the model. Returns true when something visible changed. */
@@ -152,6 +178,8 @@ export function applyEvent<K extends PipelineEventName>(m: DashboardModel, name:
     }
     case 'game:end': {
       const p = e as PipelineEventMap['game:end'];
+      const ended = m.live.get(p.gameIndex);
+      m.lastFinished = { gameIndex: p.gameIndex, worker: p.worker, moves: p.moves, rootValue: ended?.rootValue ?? 0, candidates: [], result: `${resultText(p.returns)} in ${p.length} moves${p.resigned ? ' (resigned)' : ''}` };
       m.live.delete(p.gameIndex);
       if (p.generation > m.generation) m.gamesAhead.set(p.generation, (m.gamesAhead.get(p.generation) ?? 0) + 1);
       else m.gamesThisGen++;
@@ -206,7 +234,9 @@ export function applyEvent<K extends PipelineEventName>(m: DashboardModel, name:
     case 'eval:result': {
       const p = e as PipelineEventMap['eval:result'];
       push(m.elo, p.elo);
-      m.log.push(`gen ${p.generation}: candidate vs gen ${p.best} +${p.wins} =${p.draws} -${p.losses} (${(p.score * 100).toFixed(1)}%) ${p.accepted ? 'ACCEPTED' : 'rejected'}, Elo ${p.elo.toFixed(0)}`);
+      // Continual (alphazero) mode has no gate: the newest net plays whatever the score; say so rather than 'ACCEPTED'.
+      const verdict = m.mode === 'alphazero' ? 'continual: the newest net plays' : p.accepted ? 'ACCEPTED' : 'rejected';
+      m.log.push(`gen ${p.generation}: candidate vs gen ${p.best} +${p.wins} =${p.draws} -${p.losses} (${(p.score * 100).toFixed(1)}%) ${verdict}, Elo ${p.elo.toFixed(0)}`);
       return true;
     }
     case 'strength': {

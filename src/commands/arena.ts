@@ -9,7 +9,7 @@ import { optionalNumberFlag } from '../util/flags.ts';
 import { makeGame } from '../agents/alphazero/games.ts';
 import { parsePlayerSpec } from '../players/spec.ts';
 import { playMatch } from '../players/match.ts';
-import { eloDiff } from '../agents/alphazero/elo.ts';
+import { describeMatch, matchEstimate } from '../util/elo.ts';
 
 interface Flags {
   a: string;
@@ -53,18 +53,14 @@ export async function runArena(
     const r = await playMatch(game, a.factory, b.factory, games, seed, 8, (done, total) =>
       progress(`arena: ${done}/${total} games done, ${((performance.now() - t0) / 1000).toFixed(0)} s\n`));
     const secs = (performance.now() - t0) / 1000;
-    const elo = eloDiff(r.score, games);
     out(`${game.name}: ${a.name} vs ${b.name}, ${games} games (colours alternate), ${secs.toFixed(1)} s\n`);
-    out(`A wins ${r.wins}, draws ${r.draws}, losses ${r.losses}; score ${(100 * r.score).toFixed(1)}% (95% CI ${(100 * r.low).toFixed(1)}%..${(100 * r.high).toFixed(1)}%), Elo difference ${elo >= 0 ? '+' : ''}${elo.toFixed(0)} (95% CI ${fmt(eloDiff(r.low, games))}..${fmt(eloDiff(r.high, games))})\n`);
+    out(`A wins ${r.wins}, draws ${r.draws}, losses ${r.losses}; ${describeMatch(matchEstimate(r.wins, r.draws, r.losses))}\n`);
   } finally {
     a.dispose();
     b.dispose();
   }
 }
 
-function fmt(x: number): string {
-  return `${x >= 0 ? '+' : ''}${x.toFixed(0)}`;
-}
 
 export function register(program: Command): void {
   program

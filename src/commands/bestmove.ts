@@ -7,7 +7,7 @@
  */
 import { createInterface } from 'node:readline';
 import type { Command } from 'commander';
-import { UserError } from '../util/errors.ts';
+import { LinesFailedError, UserError } from '../util/errors.ts';
 import { makeGame } from '../agents/alphazero/games.ts';
 import { findNetDir } from '../agents/alphazero/net.ts';
 import { moveToText, positionFromLine } from '../env/games/move-list.ts';
@@ -25,7 +25,8 @@ interface Flags {
   backend?: string;
 }
 
-export async function runBestmove(f: Flags, input: NodeJS.ReadableStream = process.stdin, out: (s: string) => void = (s) => process.stdout.write(s), err: (s: string) => void = (s) => process.stderr.write(s)): Promise<number> {
+/** Answer every line of `input`; returns how many lines failed (each said on `err`), and how many were read. */
+export async function runBestmove(f: Flags, input: NodeJS.ReadableStream = process.stdin, out: (s: string) => void = (s) => process.stdout.write(s), err: (s: string) => void = (s) => process.stderr.write(s)): Promise<{ errors: number; lines: number }> {
   let params: Record<string, unknown> = {};
   if (f.params) {
     try {
@@ -60,11 +61,13 @@ export async function runBestmove(f: Flags, input: NodeJS.ReadableStream = proce
   }
   const rl = createInterface({ input, crlfDelay: Infinity });
   let lineNo = 0;
+  let lines = 0;
   let errors = 0;
   for await (const raw of rl) {
     lineNo++;
     const line = raw.trim();
     if (line === '') continue;
+    lines++;
     try {
       const s = positionFromLine(game, line);
       if (s.isTerminal()) throw new UserError('the game is already over in this position');
@@ -76,7 +79,7 @@ export async function runBestmove(f: Flags, input: NodeJS.ReadableStream = proce
       err(`tengen bestmove: line ${lineNo} '${line}': ${e.message}\n`);
     }
   }
-  return errors;
+  return { errors, lines };
 }
 
 export function register(program: Command): void {
@@ -90,7 +93,7 @@ export function register(program: Command): void {
     .option('--seed <s>', 'search seed (default 0)')
     .action(async (opts: Flags, cmd: Command) => {
       const globals = cmd.optsWithGlobals() as { backend?: string };
-      const errors = await runBestmove({ ...opts, backend: globals.backend });
-      if (errors > 0) process.exitCode = 1;
+      const { errors, lines } = await runBestmove({ ...opts, backend: globals.backend });
+      if (errors > 0) throw new LinesFailedError(errors, lines, 'answered');
     });
 }

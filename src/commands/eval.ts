@@ -5,17 +5,15 @@
  * deterministic policy (greedy / mean action), printing the mean and standard deviation of the
  * episodic return. --render prints the environment's text picture at every step.
  */
-import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import type { Command } from 'commander';
 import { UserError } from '../util/errors.ts';
 import { initBackend } from '../nets/backend.ts';
 import { make } from '../env/registry.ts';
 import type { AgentEnv } from '../agents/common/env-types.ts';
-import { checkAlgo, loadAgent } from '../agents/common/algorithms.ts';
-import { checkpointAlgo } from '../agents/common/checkpoint.ts';
+import { checkAlgo } from '../agents/common/algorithms.ts';
+import { checkpointInfo } from '../agents/common/checkpoint.ts';
 import { evaluatePolicy } from '../agents/common/evaluate.ts';
-import { envSource, parseIntFlag, type RunInfo } from './train.ts';
+import { loadAgentFor, parseIntFlag, readRunInfo } from './train.ts';
 
 interface EvalFlags {
   model?: string;
@@ -28,16 +26,14 @@ interface EvalFlags {
 export async function runEval(flags: EvalFlags, backend?: string): Promise<void> {
   if (flags.model === undefined) throw new UserError('--model <dir> is required (a directory written by tengen train)');
   const dir = flags.model;
-  const algo = checkAlgo(checkpointAlgo(dir).algo);
-  const runPath = join(dir, 'run.json');
-  const trainedOn = existsSync(runPath) ? (JSON.parse(readFileSync(runPath, 'utf8')) as RunInfo).envId : undefined;
+  const algo = checkAlgo(checkpointInfo(dir).algo);
+  const trainedOn = readRunInfo(dir)?.envId;
   const envId = flags.env ?? trainedOn;
   if (envId === undefined) throw new UserError('--env <id> is required (the model directory does not record its environment)');
   const episodes = parseIntFlag('episodes', flags.episodes, 1);
   const seed = parseIntFlag('seed', flags.seed, 0);
-  const src = envSource(algo, envId);
   await initBackend({ backend, quiet: true });
-  const agent = loadAgent(dir, src);
+  const agent = loadAgentFor(dir, algo, envId, trainedOn);
   const env = make(envId) as unknown as AgentEnv;
   const render = flags.render === true && typeof env.render === 'function';
   if (flags.render === true && !render) process.stderr.write(`tengen: ${envId} has no text rendering; evaluating without --render\n`);

@@ -158,7 +158,7 @@ export function register(program: Command): void {
       await backend(cmd);
       const { FastNet, loadCheckedModel } = await import('../agents/alphago-lee/nets.ts');
       const { policyMatch } = await import('../agents/alphago-lee/play.ts');
-      const { wilson } = await import('../env/games/go/match.ts');
+      const { wilson } = await import('../util/elo.ts');
       const rl = await FastNet.create(await loadCheckedModel(join(run, 'rl'), 48, 81, 'eval (RL net)'));
       const sl = await FastNet.create(await loadCheckedModel(join(run, 'sl'), 48, 81, 'eval (SL net)'));
       const games = optionalNumberFlag('--games', o.games, { min: 1, max: 1e6, integer: true })!;

@@ -17,6 +17,7 @@ import { buildArch, listArchs, type ArchOption } from '../nets/archs.ts';
 import { summarizeModel, formatSummary } from '../nets/summary.ts';
 import { loadModel } from '../nets/io.ts';
 import { exportOnnx } from '../nets/onnx-export.ts';
+import { findNetDir } from '../agents/alphazero/net.ts';
 import '../vision/archs.ts'; // registers mobilenet, densenet and the U-Net with the arch registry
 
 /** camelCase key commander gives a kebab-case flag. */
@@ -80,11 +81,15 @@ export function register(program: Command): void {
   nets
     .command('export-onnx')
     .description('export a saved model directory (model.json + weights.bin) to an ONNX file (opset 13, batch norm folded), written atomically')
-    .argument('<model-dir>', 'directory written by saveModel (src/nets/io.ts)')
+    .argument('<model-dir>', 'directory written by saveModel (src/nets/io.ts), or a selfplay run directory (its best net)')
     .argument('<out>', 'the .onnx file to write')
     .action(async (dir: string, out: string) => {
       await initBackend({ backend: program.opts()['backend'] as string | undefined, quiet: true });
-      const model = await loadModel(dir);
+      // The directories --model takes elsewhere (bestmove, gtp, play): a net, a run or a checkpoint.
+      const netDir = findNetDir(dir);
+      if (netDir === null) throw new UserError(`${dir}: no model there (expected model.json in it, or a selfplay run directory with checkpoint/best)`);
+      if (netDir !== dir) process.stderr.write(`tengen: exporting ${netDir}\n`);
+      const model = await loadModel(netDir);
       try {
         let bytes: Uint8Array;
         try {

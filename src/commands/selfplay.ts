@@ -11,11 +11,13 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import { UserError } from '../util/errors.ts';
+import { stampedDir } from '../util/fs.ts';
+import { tengenCommand } from '../util/cli-name.ts';
 import { loadInk } from '../../tui/load-ink.ts';
 import { initBackend } from '../nets/backend.ts';
 import { CONFIG_FIELDS, DEFAULT_GAME, SETTING_FLAGS, defaultConfig, mergeConfig, parseField, settingFlag, type AZConfig } from '../agents/alphazero/config.ts';
 import { PipelineEvents, attachMetricsLog, attachProgressPrinter } from '../agents/alphazero/events.ts';
-import { Pipeline, readRunConfig } from '../agents/alphazero/pipeline.ts';
+import { Pipeline, RESUMABLE_SETTINGS, readRunConfig } from '../agents/alphazero/pipeline.ts';
 import { describeSpec } from '../agents/alphazero/net.ts';
 import { makeGame } from '../env/games/index.ts';
 import type { Game } from '../env/games/game.ts';
@@ -56,10 +58,15 @@ function readJsonConfig(path: string): Record<string, unknown> {
   return v as Record<string, unknown>;
 }
 
-/** Build the run's config from defaults, the config file and the flags (UserError on anything bad). */
+/**
+ * Build the run's config from defaults, the config file and the flags (UserError on anything bad).
+ * With --resume, a setting given that differs from the run's own is refused (a resumed run keeps
+ * its settings; only RESUMABLE_SETTINGS may change), rather than silently ignored.
+ */
 export function resolveSelfplayConfig(f: SelfplayFlags): AZConfig {
   const file = f.config ? readJsonConfig(f.config) : {};
-  const game = f.game ?? (typeof file['game'] === 'string' ? file['game'] : undefined) ?? (f.resume ? runGame(f.resume) : DEFAULT_GAME);
+  const stored = f.resume ? runConfig(f.resume) : null;
+  const game = f.game ?? (typeof file['game'] === 'string' ? file['game'] : undefined) ?? stored?.game ?? DEFAULT_GAME;
   let cfg = defaultConfig(game);
   cfg = mergeConfig(cfg, { ...file, game }, f.config ? `--config ${f.config}` : 'config');
   const flags: Record<string, unknown> = {};
@@ -73,20 +80,29 @@ export function resolveSelfplayConfig(f: SelfplayFlags): AZConfig {
     const key = kv.slice(0, eq);
     flags[key] = parseField(key, kv.slice(eq + 1));
   }
-  return mergeConfig(cfg, flags, 'flags');
+  const merged = mergeConfig(cfg, flags, 'flags');
+  if (stored) {
+    const given: Record<string, unknown> = { ...file, ...(f.game !== undefined ? { game: f.game } : {}), ...flags };
+    const clashes = Object.keys(given).filter((k) => !RESUMABLE_SETTINGS.includes(k as keyof AZConfig) && JSON.stringify(merged[k as keyof AZConfig]) !== JSON.stringify(stored[k as keyof AZConfig]));
+    if (clashes.length > 0) {
+      const show = (c: AZConfig, k: string): string => `${k} ${JSON.stringify(c[k as keyof AZConfig])}`;
+      throw new UserError(`--resume ${f.resume}: ${clashes.map((k) => show(merged, k)).join(', ')} contradict${clashes.length === 1 ? 's' : ''} the run's own (${clashes.map((k) => show(stored, k)).join(', ')}); ` +
+        `a resumed run keeps its settings, only ${RESUMABLE_SETTINGS.join(', ')} may change (start a new run with --out for others)`);
+    }
+  }
+  return merged;
 }
 
-function runGame(dir: string): string {
+function runConfig(dir: string): AZConfig {
   try {
-    return readRunConfig(dir).game;
+    return readRunConfig(dir);
   } catch {
     throw new UserError(`--resume ${dir}: not a selfplay run directory (no readable config.json)`);
   }
 }
 
 function defaultRunDir(c: AZConfig): string {
-  const stamp = new Date().toISOString().replace(/[-:]/g, '').replace(/\..*$/, '').replace('T', '-');
-  return join('runs', `${c.game}-s${c.seed}-${stamp}`);
+  return stampedDir('runs', `${c.game}-s${c.seed}`);
 }
 
 export async function runSelfplay(f: SelfplayFlags): Promise<void> {
@@ -95,8 +111,9 @@ export async function runSelfplay(f: SelfplayFlags): Promise<void> {
   const cluster = f.cluster === undefined ? null : await clusterSetup(f, runDir);
   const backend = await initBackend({ backend: f.backend });
   const events = new PipelineEvents();
-  const pipeline = await Pipeline.create({ runDir, config: cfg, resume: f.resume !== undefined, events, backend, ...(cluster ? { runnerFactory: cluster.runnerFactory } : {}) });
-  const offLog = attachMetricsLog(events, join(runDir, 'metrics.jsonl'));
+  const metricsPath = join(runDir, 'metrics.jsonl');
+  const pipeline = await Pipeline.create({ runDir, config: cfg, resume: f.resume !== undefined, events, backend, metricsPath, ...(cluster ? { runnerFactory: cluster.runnerFactory } : {}) });
+  const offLog = attachMetricsLog(events, metricsPath);
   const offCluster = cluster ? await cluster.attachEvents(events) : null;
   const c = pipeline.config;
   const header =
@@ -113,7 +130,7 @@ export async function runSelfplay(f: SelfplayFlags): Promise<void> {
     await offCluster?.();
     pipeline.dispose();
   }
-  process.stdout.write(`done: ${pipeline.state.generation} generations; resume with: tengen selfplay --resume ${runDir}\n`);
+  process.stdout.write(`done: ${pipeline.state.generation} generations; resume with: ${tengenCommand()} selfplay --resume ${runDir}\n`);
 }
 
 /** `--cluster`: check the URL and numbers now (UserError), and load the cluster code only when asked for. */
@@ -166,7 +183,7 @@ async function runWithProgressLines(pipeline: Pipeline, events: PipelineEvents, 
 function quitNow(pipeline: Pipeline): void {
   void pipeline.checkpointWritten().then(async () => {
     await pipeline.haltSelfPlay();
-    process.stdout.write(`\nquit; resume with: tengen selfplay --resume ${pipeline.runDir} (from generation ${pipeline.state.generation})\n`);
+    process.stdout.write(`\nquit; resume with: ${tengenCommand()} selfplay --resume ${pipeline.runDir} (from generation ${pipeline.state.generation})\n`);
     process.exit(130);
   });
 }

@@ -13,19 +13,10 @@
 import type { Command } from 'commander';
 import { createInterface } from 'node:readline';
 import type { Readable, Writable } from 'node:stream';
-import { UserError } from '../util/errors.ts';
+import { LinesFailedError, UserError } from '../util/errors.ts';
 import { connect4FromMoves } from '../env/games/connect4.ts';
 import { Connect4Solver } from '../env/solvers/connect4.ts';
 import { tictactoeFromMoves, tictactoeOptimalMoves, tictactoeValue } from '../env/solvers/tictactoe.ts';
-
-/** Some input lines could not be solved (exit status 1, unlike usage errors). */
-export class LinesFailedError extends UserError {
-  readonly exitCode = 1;
-  constructor(failed: number, total: number) {
-    super(`${failed} of ${total} input line${total === 1 ? '' : 's'} could not be solved (see the errors above)`);
-    this.name = 'LinesFailedError';
-  }
-}
 
 export type SolveGame = 'connect4' | 'tictactoe';
 

@@ -1,5 +1,5 @@
 /**
- * `tengen train <algo> --env <id> --steps N --seed S --out DIR [--resume DIR] [--checkpoint-every K]`
+ * `tengen train <algo> --env <id> --steps N --seed S [--out DIR] [--resume DIR] [--checkpoint-every K]`
  *
  * Trains a classic RL agent (tabular, DQN, REINFORCE, A2C, PPO) on a registered environment.
  * Hyperparameters default to RL Zoo's tuned values for the env where they exist (else SB3's
@@ -8,18 +8,24 @@
  * (episodic_return, episode_length, losses/*, epsilon, SPS). Checkpoints (weights, optimizer,
  * replay buffer, RNG and env states, counters) are written atomically every K steps and at the
  * end; --resume DIR continues exactly where the last checkpoint stopped; Ctrl-C saves and exits.
+ *
+ * One commit point per checkpoint: the run record (counters, the length metrics.jsonl had) is
+ * written inside agent.json with the agent, so a run killed at any moment resumes with the metrics
+ * of exactly the steps it kept (lines after that, a torn last one included, are dropped). run.json
+ * is a readable copy. Leftover temporary files of killed writes are removed at the next start.
  */
 import { appendFileSync, existsSync, mkdirSync, readFileSync, statSync, truncateSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import { UserError } from '../util/errors.ts';
-import { writeJsonAtomic } from '../util/fs.ts';
+import { removeStaleTemporaries, stampedDir, writeJsonAtomic } from '../util/fs.ts';
+import { tengenCommand } from '../util/cli-name.ts';
 import { initBackend } from '../nets/backend.ts';
 import { make } from '../env/registry.ts';
 import type { Agent, EnvSource } from '../agents/common/agent.ts';
 import type { AgentEnv } from '../agents/common/env-types.ts';
 import { ALGORITHMS, type AlgoName, checkAlgo, createAgent, loadAgent, usesFactory, zooPreset } from '../agents/common/algorithms.ts';
-import { hasCheckpoint } from '../agents/common/checkpoint.ts';
+import { checkpointInfo, hasCheckpoint } from '../agents/common/checkpoint.ts';
 
 /** What a run directory records besides the agent checkpoint. */
 export interface RunInfo {
@@ -30,6 +36,69 @@ export interface RunInfo {
   /** Byte length of metrics.jsonl at the last checkpoint (resume truncates to it). */
   metricsBytes: number;
   numTimesteps: number;
+}
+
+/** Check a run record read from disk, field by field (UserError naming the file and the field). */
+function parseRunInfo(x: unknown, where: string): RunInfo {
+  const bad = (what: string): never => {
+    throw new UserError(`${where} is not a tengen train run record: ${what}`);
+  };
+  if (typeof x !== 'object' || x === null || Array.isArray(x)) bad('expected a JSON object');
+  const o = x as Record<string, unknown>;
+  if (typeof o['algo'] !== 'string' || !(ALGORITHMS as readonly string[]).includes(o['algo'])) bad(`algo ${JSON.stringify(o['algo'])} is not one of ${ALGORITHMS.join(', ')}`);
+  if (typeof o['envId'] !== 'string' || o['envId'] === '') bad('envId is not an environment id');
+  for (const k of ['totalSteps', 'seed', 'metricsBytes', 'numTimesteps']) {
+    if (typeof o[k] !== 'number' || !Number.isSafeInteger(o[k]) || (o[k] as number) < 0) bad(`${k} is not a whole number >= 0`);
+  }
+  return o as unknown as RunInfo;
+}
+
+/**
+ * The run record of a directory written by tengen train: the one committed with the agent in
+ * agent.json, or run.json for runs saved before it was kept there; null when there is neither.
+ */
+export function readRunInfo(dir: string): RunInfo | null {
+  if (hasCheckpoint(dir)) {
+    const run = checkpointInfo(dir).extra?.['run'];
+    if (run !== undefined) return parseRunInfo(run, join(dir, 'agent.json'));
+  }
+  const p = join(dir, 'run.json');
+  if (!existsSync(p)) return null;
+  let x: unknown;
+  try {
+    x = JSON.parse(readFileSync(p, 'utf8'));
+  } catch (e) {
+    throw new UserError(`${p} is not valid JSON (${(e as Error).message})`);
+  }
+  return parseRunInfo(x, p);
+}
+
+/** An environment's spaces, as people read them. */
+function spacesOf(envId: string): { observation: string; action: string } {
+  const e = make(envId);
+  return { observation: String(e.observationSpace), action: String(e.actionSpace) };
+}
+
+/**
+ * Load the agent in `dir` for `envId`: refuse an environment whose spaces differ from the one it
+ * was trained on (naming both), and turn whatever else goes wrong (damaged arrays, bad state) into
+ * one line naming the directory.
+ */
+export function loadAgentFor(dir: string, algo: AlgoName, envId: string, trainedOn: string | undefined): Agent {
+  if (trainedOn !== undefined && trainedOn !== envId) {
+    const a = spacesOf(trainedOn);
+    const b = spacesOf(envId);
+    if (a.observation !== b.observation || a.action !== b.action) {
+      throw new UserError(`${dir} holds a ${algo} agent trained on ${trainedOn} (observations ${a.observation}, actions ${a.action}); ${envId} has observations ${b.observation}, actions ${b.action}`);
+    }
+  }
+  try {
+    return loadAgent(dir, envSource(algo, envId));
+  } catch (e) {
+    if (e instanceof UserError) throw e;
+    const hint = trainedOn === undefined ? ' (was it trained on another environment?)' : '';
+    throw new UserError(`cannot load the ${algo} agent in ${dir} for ${envId}: ${(e as Error).message}${hint}`);
+  }
 }
 
 export function parseIntFlag(name: string, value: string, min: number): number {
@@ -44,13 +113,10 @@ export function envSource(algo: AlgoName, envId: string): EnvSource {
 }
 
 function readRun(dir: string): RunInfo {
-  const p = join(dir, 'run.json');
-  if (!existsSync(p) || !hasCheckpoint(dir)) throw new UserError(`--resume ${dir}: no checkpoint there (expected run.json and agent.json written by tengen train)`);
-  try {
-    return JSON.parse(readFileSync(p, 'utf8')) as RunInfo;
-  } catch (e) {
-    throw new UserError(`${p} is not valid JSON: ${(e as Error).message}`);
-  }
+  if (!hasCheckpoint(dir)) throw new UserError(`--resume ${dir}: no checkpoint there (expected agent.json written by tengen train)`);
+  const run = readRunInfo(dir);
+  if (run === null) throw new UserError(`--resume ${dir}: the checkpoint has no run record (expected one in agent.json or run.json, written by tengen train)`);
+  return run;
 }
 
 interface TrainFlags {
@@ -86,19 +152,20 @@ export async function runTrain(algoName: string, flags: TrainFlags, backend?: st
     out = flags.out ?? flags.resume;
     if (out !== flags.resume) throw new UserError('--out must be the same directory as --resume (or omitted)');
     totalSteps = flags.steps !== undefined ? parseIntFlag('steps', flags.steps, 0) : run.totalSteps;
+    removeStaleTemporaries(out);
     await initBackend({ backend, quiet: true });
-    agent = loadAgent(flags.resume, envSource(algo, envId));
+    agent = loadAgentFor(flags.resume, algo, envId, envId);
     metricsBytes = run.metricsBytes;
     const mPath = join(out, 'metrics.jsonl');
-    // Lines written after the checkpoint belong to the lost part of the run: drop them.
+    // Lines written after the checkpoint (a torn last one among them) belong to the lost part of the run: drop them.
     if (existsSync(mPath) && statSync(mPath).size > metricsBytes) truncateSync(mPath, metricsBytes);
   } else {
     algo = checkAlgo(algoName);
     if (flags.env === undefined) throw new UserError('--env <id> is required (e.g. --env CartPole-v1)');
-    if (flags.out === undefined) throw new UserError('--out <dir> is required (where checkpoints and metrics go)');
     envId = flags.env;
+    make(envId); // an unknown environment is the first thing to say
     seed = parseIntFlag('seed', flags.seed, 0);
-    out = flags.out;
+    out = flags.out ?? stampedDir('runs', `${algo}-${envId}-s${seed}`);
     const preset = zooPreset(algo, envId);
     if (flags.steps === undefined && !preset) throw new UserError(`--steps <n> is required (no RL Zoo budget for ${algo} on ${envId})`);
     totalSteps = flags.steps !== undefined ? parseIntFlag('steps', flags.steps, 0) : preset!.steps;
@@ -116,18 +183,35 @@ export async function runTrain(algoName: string, flags: TrainFlags, backend?: st
     await initBackend({ backend, quiet: true });
     agent = createAgent(algo, src, { ...(preset?.options ?? {}), ...hp, seed });
     mkdirSync(out, { recursive: true });
+    removeStaleTemporaries(out);
+    // Metrics of an earlier run here that never reached a checkpoint are not this run's.
+    const stale = join(out, 'metrics.jsonl');
+    if (existsSync(stale) && statSync(stale).size > 0) {
+      truncateSync(stale, 0);
+      process.stderr.write(`tengen: ${out} held metrics of a run that left no checkpoint; starting them afresh\n`);
+    }
+    if (flags.out === undefined) process.stderr.write(`tengen: the run goes to ${out} (--out to choose)\n`);
+  }
+  // Some agents stop only between whole iterations (PPO, A2C: rollouts): say what the budget becomes.
+  const unit = agent.stepsPerIteration;
+  if (unit !== undefined && totalSteps % unit !== 0) {
+    const rounded = Math.ceil(totalSteps / unit) * unit;
+    process.stderr.write(`tengen: ${algo} trains in whole rollouts of ${unit} steps; --steps ${totalSteps} runs to ${rounded}\n`);
+    totalSteps = rounded;
   }
   const mPath = join(out, 'metrics.jsonl');
   const save = (): void => {
-    agent.save(out);
     metricsBytes = existsSync(mPath) ? statSync(mPath).size : 0;
     const run: RunInfo = { algo, envId, totalSteps, seed, metricsBytes, numTimesteps: agent.numTimesteps };
+    // The commit point: the run record goes into agent.json with the agent, in one atomic write.
+    agent.save(out, { run });
     writeJsonAtomic(join(out, 'run.json'), run);
   };
   const write = (o: Record<string, unknown>): void => appendFileSync(mPath, JSON.stringify(o) + '\n');
 
-  // Progress: a bar on a TTY, otherwise a line every 5 s.
-  const tty = flags.progress !== false && process.stderr.isTTY === true;
+  // Progress: a bar on a TTY, otherwise a line every 5 s; none with --no-progress.
+  const quiet = flags.progress === false;
+  const tty = !quiet && process.stderr.isTTY === true;
   const start = Date.now();
   const startSteps = agent.numTimesteps;
   const recent: number[] = [];
@@ -135,6 +219,7 @@ export async function runTrain(algoName: string, flags: TrainFlags, backend?: st
   const sps = (): number => (agent.numTimesteps - startSteps) / Math.max(1e-3, (Date.now() - start) / 1000);
   const meanRecent = (): string => (recent.length ? (recent.reduce((a, b) => a + b, 0) / recent.length).toFixed(2) : '-');
   const draw = (force = false): void => {
+    if (quiet) return;
     const now = Date.now();
     if (!force && now - lastDraw < (tty ? 100 : 5000)) return;
     lastDraw = now;
@@ -190,7 +275,7 @@ export async function runTrain(algoName: string, flags: TrainFlags, backend?: st
   if (tty) process.stderr.write('\n');
   const secs = ((Date.now() - start) / 1000).toFixed(1);
   if (interrupted) {
-    process.stderr.write(`tengen: interrupted at step ${agent.numTimesteps}; checkpoint saved to ${out} (continue with: tengen train ${algo} --resume ${out})\n`);
+    process.stderr.write(`tengen: interrupted at step ${agent.numTimesteps}; checkpoint saved to ${out} (continue with: ${tengenCommand()} train ${algo} --resume ${out})\n`);
     agent.dispose();
     return 130;
   }
@@ -207,12 +292,12 @@ export function register(program: Command): void {
     .option('--env <id>', 'environment id, e.g. CartPole-v1')
     .option('--steps <n>', 'total environment steps (default: the RL Zoo budget where one exists)')
     .option('--seed <s>', 'random seed', '0')
-    .option('--out <dir>', 'run directory (checkpoint, run.json, metrics.jsonl)')
+    .option('--out <dir>', 'run directory: checkpoint, run.json, metrics.jsonl (default runs/<algo>-<env>-s<seed>-<date>-<time>)')
     .option('--resume <dir>', 'continue the run saved in this directory')
     .option('--checkpoint-every <k>', 'checkpoint every k steps (0: only at the end)', '10000')
     .option('--log-every <k>', 'write loss metrics at most every k steps', '1000')
     .option('--hp <json>', 'hyperparameter overrides as a JSON object')
-    .option('--no-progress', 'no progress bar')
+    .option('--no-progress', 'no progress output (bar or lines)')
     .action(async (algo: string, flags: TrainFlags, cmd: Command) => {
       const code = await runTrain(algo, flags, (cmd.optsWithGlobals() as { backend?: string }).backend);
       if (code !== 0) process.exitCode = code;

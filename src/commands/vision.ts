@@ -31,6 +31,9 @@ export function register(program: Command): void {
     .action((f: Flags) => {
       for (const p of [f.gt, f.dt]) if (!existsSync(p)) throw new UserError(`${p}: no such file or directory`);
       if (f.format === 'coco') {
+        for (const [flag, p] of [['--gt', f.gt], ['--dt', f.dt]] as const) {
+          if (statSync(p).isDirectory()) throw new UserError(`${flag} ${p} is a directory; --format coco reads a COCO JSON file (for a directory of VOC xml or text files, add --format voc)`);
+        }
         const { lines } = cocoEvaluate(readCocoGt(f.gt), readCocoDt(f.dt));
         process.stdout.write(lines.join('\n') + '\n');
         return;

@@ -19,7 +19,7 @@
  * is complete. So at every moment the previous or the new model is loadable.
  */
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
-import { basename, dirname, join, resolve } from 'node:path';
+import { basename, dirname, isAbsolute, join, resolve } from 'node:path';
 import { ensureBackend, tf } from './backend.ts';
 import { writeFileAtomic, writeJsonAtomic } from '../util/fs.ts';
 import { UserError } from '../util/errors.ts';
@@ -273,8 +273,41 @@ function readModelJson(dir: string): ModelJsonFile {
       (g) => typeof g === 'object' && g !== null && Array.isArray((g as Record<string, unknown>)['paths']) && Array.isArray((g as Record<string, unknown>)['weights']),
     );
   if (!okManifest) throw new UserError(`${path} has no valid weightsManifest; expected a list of {paths, weights} groups`);
+  // The weight files are the model directory's own: a path that leaves it (../../etc/passwd, /dev/zero) is refused.
+  for (const g of manifest as { paths: unknown[] }[]) {
+    for (const p of g.paths) {
+      if (typeof p !== 'string' || p === '' || isAbsolute(p) || p.split(/[\\/]/).some((part) => part === '..' || part === '')) {
+        throw new UserError(`${path}: weightsManifest path ${JSON.stringify(p)} is not a file name inside ${dir}; expected a relative name such as '${WEIGHTS_FILE}'`);
+      }
+    }
+  }
   if (!('modelTopology' in obj)) throw new UserError(`${path} has no modelTopology field`);
   return obj as unknown as ModelJsonFile;
+}
+
+/**
+ * Refuse float32 weights that are NaN or infinite (a net that was broken in training, or a
+ * tampered file): they load without complaint and only show up, far away, as a search or a
+ * policy that returns NaN. Names the file and the weight.
+ */
+function checkFinite(group: tf.io.WeightsManifestConfig[number], parts: readonly Uint8Array[], dir: string): void {
+  const bytes = parts.length === 1 ? parts[0]! : concatBytes(parts);
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  let off = 0;
+  for (const w of group.weights) {
+    const n = w.shape.reduce((a: number, b: number) => a * b, 1);
+    if (w.dtype === 'float32' && w.quantization === undefined) {
+      for (let i = 0; i < n && off + 4 * i + 4 <= bytes.byteLength; i++) {
+        if (!Number.isFinite(view.getFloat32(off + 4 * i, true))) {
+          const file = group.paths.length === 1 ? join(dir, group.paths[0]!) : `the weight files of ${dir}`;
+          throw new UserError(`${file}: weight '${w.name}' holds a non-finite value (NaN or infinity); this net cannot be used (retrain it, or load an earlier checkpoint)`);
+        }
+      }
+    }
+    const b = specBytes(w);
+    if (b === null) return;
+    off += b;
+  }
 }
 
 /** Read the weight files a manifest names, checking each exists and the total size. */
@@ -295,6 +328,9 @@ function readWeightData(dir: string, manifest: tf.io.WeightsManifestConfig): [tf
       if (!existsSync(path)) {
         throw new UserError(`${path} is missing; ${MODEL_FILE}'s manifest needs it${needed !== null ? ` (${needed} bytes of weights in all)` : ''}`);
       }
+      const st = statSync(path);
+      if (!st.isFile()) throw new UserError(`${path} is not a regular file; ${MODEL_FILE}'s manifest needs a weights file there`);
+      if (needed !== null && st.size > needed) throw new UserError(`${path} has ${st.size} bytes, the manifest needs ${needed}`);
       const buf = readFileSync(path);
       groupParts.push(new Uint8Array(buf.buffer, buf.byteOffset, buf.byteLength));
       have += buf.byteLength;
@@ -304,15 +340,19 @@ function readWeightData(dir: string, manifest: tf.io.WeightsManifestConfig): [tf
       throw new UserError(`${what} has ${have} bytes, the manifest needs ${needed}${have < needed ? ' (truncated?)' : ''}`);
     }
     parts.push(...groupParts);
+    checkFinite(group, groupParts, dir);
   }
-  const total = parts.reduce((a, p) => a + p.byteLength, 0);
-  const out = new Uint8Array(total);
+  return [specs, concatBytes(parts).buffer as ArrayBuffer];
+}
+
+function concatBytes(parts: readonly Uint8Array[]): Uint8Array {
+  const out = new Uint8Array(parts.reduce((a, p) => a + p.byteLength, 0));
   let off = 0;
   for (const p of parts) {
     out.set(p, off);
     off += p.byteLength;
   }
-  return [specs, out.buffer];
+  return out;
 }
 
 /** An IOHandler that reads a model directory (for tf.loadLayersModel / tf.loadGraphModel). */

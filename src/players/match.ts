@@ -7,7 +7,7 @@
 import type { Game, PlayerId, State } from '../env/games/game.ts';
 import { UserError } from '../util/errors.ts';
 import { Rng } from '../util/rng.ts';
-import { scoreInterval } from '../agents/alphazero/elo.ts';
+import { scoreInterval } from '../util/elo.ts';
 import type { PlayerFactory } from './player.ts';
 
 /** One game of a match, from A's point of view. */

@@ -13,3 +13,15 @@ export class IllegalMoveError extends UserError {
     this.name = 'IllegalMoveError';
   }
 }
+
+/**
+ * Some lines of a line-by-line command's input failed (each already reported on stderr): exit
+ * status 1, unlike usage errors (2), with the count.
+ */
+export class LinesFailedError extends UserError {
+  readonly exitCode = 1;
+  constructor(failed: number, total: number, verb = 'solved') {
+    super(`${failed} of ${total} input line${total === 1 ? '' : 's'} could not be ${verb} (see the errors above)`);
+    this.name = 'LinesFailedError';
+  }
+}

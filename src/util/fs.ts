@@ -1,4 +1,4 @@
-import { closeSync, fsyncSync, mkdirSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readdirSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { dirname, join, basename } from 'node:path';
 
 /**
@@ -28,4 +28,42 @@ export function writeFileAtomic(path: string, data: string | Uint8Array): void {
 /** Write JSON atomically (pretty-printed). */
 export function writeJsonAtomic(path: string, value: unknown): void {
   writeFileAtomic(path, JSON.stringify(value, null, 2) + '\n');
+}
+
+/** The temporary files writeFileAtomic makes: .<name>.<pid>.<time>.<random>.tmp */
+const ATOMIC_TMP = /^\..+\.(\d+)\.\d+\.[a-z0-9]*\.tmp$/;
+
+/** Whether a process with this id is running (on this machine). */
+function alive(pid: number): boolean {
+  if (pid === process.pid) return true;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/**
+ * Remove what writes killed in `dir` left behind: writeFileAtomic's temporary files and directories
+ * named `<prefix>-<pid>` for each of `dirPrefixes` (checkpoint.tmp-4242), when the process that
+ * made them is gone. Returns the names removed.
+ */
+export function removeStaleTemporaries(dir: string, dirPrefixes: readonly string[] = []): string[] {
+  if (!existsSync(dir)) return [];
+  const removed: string[] = [];
+  for (const name of readdirSync(dir)) {
+    const tmp = ATOMIC_TMP.exec(name);
+    const pidText = tmp ? tmp[1] : dirPrefixes.map((p) => new RegExp(`^${p.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}-(\\d+)$`).exec(name)?.[1]).find((x) => x !== undefined);
+    if (pidText === undefined || alive(Number(pidText))) continue;
+    rmSync(join(dir, name), { recursive: true, force: true });
+    removed.push(name);
+  }
+  return removed;
+}
+
+/** `<parent>/<prefix>-<YYYYMMDD>-<HHMMSS>` (UTC): a fresh run directory's default name. */
+export function stampedDir(parent: string, prefix = '', now = new Date()): string {
+  const stamp = now.toISOString().replace(/[-:]/g, '').replace(/\..*$/, '').replace('T', '-');
+  return join(parent, prefix ? `${prefix}-${stamp}` : stamp);
 }

@@ -16,11 +16,21 @@ const repo = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const gnugo = gnugoAvailable() ? gnugoPath() : undefined;
 
 describe('tengen bestmove', () => {
+  it('exits 1 with the count when any line failed (0 only when every line was answered)', () => {
+    const bad = spawnSync(process.execPath, ['bin/tengen.js', 'bestmove', '--game', 'tictactoe', '--visits', '20'], { cwd: repo, input: '1x\n99\n', encoding: 'utf8', timeout: 60_000 });
+    expect(bad.status).toBe(1);
+    expect(bad.stderr).toContain('tengen: 2 of 2 input lines could not be answered (see the errors above)');
+    expect(bad.stderr).not.toMatch(/\n\s+at /);
+    const good = spawnSync(process.execPath, ['bin/tengen.js', 'bestmove', '--game', 'tictactoe', '--visits', '20'], { cwd: repo, input: '5\n', encoding: 'utf8', timeout: 60_000 });
+    expect(good.status).toBe(0);
+    expect(good.stdout).toMatch(/^5 [1-9]\n$/);
+  }, 60_000);
+
   it('answers each line, reports bad lines on stderr and goes on', async () => {
     const out: string[] = [];
     const err: string[] = [];
     const n = await runBestmove({ game: 'tictactoe', visits: '3000' }, Readable.from(['15\n', '1x\n', '\n', '1524\n']), (s) => out.push(s), (s) => err.push(s));
-    expect(n).toBe(1);
+    expect(n).toEqual({ errors: 1, lines: 3 });
     expect(out).toHaveLength(2);
     expect(err.some((e) => /line 2 '1x'.*not a cell/.test(e))).toBe(true);
     // Without --model: the net shipped in models/tictactoe/, else pure MCTS; stderr says which.

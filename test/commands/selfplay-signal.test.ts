@@ -54,6 +54,6 @@ describe('tengen selfplay off a TTY', () => {
     expect(out).not.toMatch(/Napi::Error|terminate called/);
     expect(signal).toBeNull();
     expect(code).toBe(130);
-    expect(out).toMatch(/quit; resume with: tengen selfplay --resume/);
+    expect(out).toMatch(/quit; resume with: (tengen|npx tengen|npm run tengen --) selfplay --resume/);
   }, 60_000);
 });

@@ -3,9 +3,15 @@ import { describe, expect, it, vi } from 'vitest';
 import { PipelineEvents } from '../../src/agents/alphazero/events.ts';
 import { Dashboard, type DashboardControls } from '../../tui/dashboard.tsx';
 import { lineChart, progressBar } from '../../tui/charts.ts';
-import { applyEvent, emptyModel } from '../../tui/store.ts';
+import { applyEvent, emptyModel, runningMs, setPaused } from '../../tui/store.ts';
 
 const tick = (ms = 60): Promise<void> => new Promise((r) => setTimeout(r, ms));
+/** The frame once `pred` holds (or after `ms`): a loaded machine renders late. */
+async function until(frame: () => string | undefined, pred: (f: string) => boolean, ms = 5000): Promise<string> {
+  const t0 = Date.now();
+  while (!pred(frame() ?? '') && Date.now() - t0 < ms) await tick(20);
+  return frame() ?? '';
+}
 
 function controls(): DashboardControls & { paused: boolean } {
   const c = {
@@ -53,8 +59,7 @@ describe('self-play dashboard', () => {
     const events = new PipelineEvents();
     const ui = render(<Dashboard events={events} controls={controls()} renderBoard={renderBoard} maxFps={50} />);
     startRun(events);
-    await tick();
-    expect(ui.lastFrame()).toContain('board[b2]');
+    expect(await until(ui.lastFrame, (f) => f.includes('board[b2]'))).toContain('board[b2]');
     ui.stdin.write('\u001B[C'); // right arrow
     await tick();
     expect(ui.lastFrame()).toContain('board[a1]');
@@ -139,6 +144,56 @@ describe('self-play dashboard', () => {
     await tick();
     const lines = ui.lastFrame()!.split('\n');
     for (const line of lines) expect(line.length).toBeLessThanOrEqual(80);
+    ui.unmount();
+  });
+});
+
+describe('dashboard: pause clock, continual mode, finished games', () => {
+  it('stops the run clock while paused', () => {
+    const m = emptyModel();
+    m.startedAt = 1_000_000;
+    setPaused(m, true, 1_010_000);
+    expect(runningMs(m, 1_070_000)).toBe(10_000);
+    setPaused(m, false, 1_080_000);
+    expect(runningMs(m, 1_085_000)).toBe(15_000);
+  });
+
+  it('the space key pauses the clock with the run', async () => {
+    const events = new PipelineEvents();
+    const model = emptyModel();
+    const ui = render(<Dashboard events={events} controls={controls()} renderBoard={renderBoard} maxFps={50} model={model} />);
+    startRun(events);
+    await tick();
+    ui.stdin.write(' ');
+    await until(ui.lastFrame, (f) => f.includes('PAUSED'));
+    expect(model.pausedSince).not.toBeNull();
+    const frozen = runningMs(model);
+    await tick(1100);
+    expect(runningMs(model)).toBe(frozen);
+    ui.unmount();
+  });
+
+  it('continual (alphazero) mode does not call the evaluation ACCEPTED', () => {
+    const m = emptyModel();
+    applyEvent(m, 'run:start', { runDir: 'r', game: 'connect4', mode: 'alphazero', resumedFrom: null, config: {} });
+    applyEvent(m, 'eval:result', { generation: 2, candidate: 2, best: 1, wins: 1, draws: 0, losses: 3, score: 0.25, accepted: true, elo: -50 });
+    expect(m.log.at(-1)).toContain('continual: the newest net plays');
+    expect(m.log.at(-1)).not.toContain('ACCEPTED');
+    applyEvent(m, 'run:start', { runDir: 'r', game: 'connect4', mode: 'zero', resumedFrom: null, config: {} });
+    applyEvent(m, 'eval:result', { generation: 2, candidate: 2, best: 1, wins: 3, draws: 0, losses: 1, score: 0.75, accepted: true, elo: 50 });
+    expect(m.log.at(-1)).toContain('ACCEPTED');
+  });
+
+  it('shows the last finished game while no game is being played', async () => {
+    const events = new PipelineEvents();
+    const ui = render(<Dashboard events={events} controls={controls()} renderBoard={renderBoard} maxFps={50} />);
+    startRun(events);
+    events.emit('game:end', { generation: 1, gameIndex: 0, worker: 0, moves: ['b2', 'a1', 'c3'], returns: [1, -1], resigned: false, resignDisabled: false, length: 3 });
+    events.emit('game:end', { generation: 1, gameIndex: 1, worker: 0, moves: ['a1', 'b1'], returns: [0, 0], resigned: false, resignDisabled: false, length: 2 });
+    const frame = await until(ui.lastFrame, (f) => f.includes('last finished'));
+    expect(frame).toContain('Game 1 (last finished: draw in 2 moves)');
+    expect(frame).toContain('board[a1 b1]');
+    expect(frame).not.toContain('no game');
     ui.unmount();
   });
 });

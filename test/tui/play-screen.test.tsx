@@ -104,4 +104,24 @@ describe('play screen', () => {
     expect(results).toEqual(['You resigned: the agent wins.']);
     second.unmount();
   }, 60_000);
+
+  it('Connect Four: arrows typed fast then Enter play the column the arrows reached, and the selection is drawn on the board', async () => {
+    const game = makeGame('connect4');
+    const initial = game.newInitialState();
+    const pondering: Player = { name: 'a slow agent', chooseMove: () => new Promise(() => {}) };
+    // eslint-disable-next-line no-control-regex
+    const plain = (f: string | undefined): string => (f ?? '').replace(/\u001B\[[0-9;]*m/g, '');
+    const ui = render(<PlayScreen initial={initial} agent={pondering} human={0} />);
+    await tick();
+    ui.stdin.write('\u001B[C'); // right: column 2
+    const selected = await until(() => plain(ui.lastFrame()), (f) => f.includes('arrows pick 2'));
+    // The disc the selection would drop is drawn in its cell, bottom row, column 2.
+    expect(selected).toContain('| . X . . . . . |');
+    // Two more rights and Enter, without waiting for a render in between: column 4 is played.
+    ui.stdin.write('\u001B[C');
+    ui.stdin.write('\u001B[C');
+    ui.stdin.write('\r');
+    expect(await until(() => plain(ui.lastFrame()), (f) => f.includes('you played'))).toContain('you played 4');
+    ui.unmount();
+  });
 });

@@ -164,4 +164,24 @@ describe('COCO evaluation on constructed cases', () => {
     writeFileSync(join(dir, 'gt.json'), '{"images": []}');
     expect(() => readCocoGt(join(dir, 'gt.json'))).toThrow(/needs "images", "annotations" and "categories"/);
   });
+
+  it('names null or malformed entries of COCO files instead of failing inside the evaluation', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tengen-det-null-'));
+    writeFileSync(join(dir, 'gt.json'), JSON.stringify({ images: [{ id: 1 }], categories: [{ id: 7 }], annotations: [{ id: 1, image_id: 1, category_id: 7, bbox: [0, 0, 4, 4] }, null] }));
+    expect(() => readCocoGt(join(dir, 'gt.json'))).toThrow(/annotations\[1\] is null; expected \{"image_id": number/);
+    writeFileSync(join(dir, 'gt.json'), JSON.stringify({ images: [null], categories: [], annotations: [] }));
+    expect(() => readCocoGt(join(dir, 'gt.json'))).toThrow(/images\[0\] is null/);
+    writeFileSync(join(dir, 'dt.json'), JSON.stringify([{ image_id: 1, category_id: 7, score: 0.5 }]));
+    expect(() => readCocoDt(join(dir, 'dt.json'))).toThrow(/detection 0 is .*expected numeric image_id, category_id, score and a bbox/);
+  });
+
+  it('the command says to add --format voc when --gt is a directory', async () => {
+    const { Command } = await import('commander');
+    const { register } = await import('../../src/commands/vision.ts');
+    const program = new Command().exitOverride();
+    register(program);
+    const dir = mkdtempSync(join(tmpdir(), 'tengen-det-dir-'));
+    writeFileSync(join(dir, 'dt.json'), '[]');
+    await expect(program.parseAsync(['vision', 'eval-detections', '--gt', dir, '--dt', join(dir, 'dt.json')], { from: 'user' })).rejects.toThrow(/is a directory; --format coco reads a COCO JSON file \(for a directory of VOC xml or text files, add --format voc\)/);
+  });
 });

@@ -83,6 +83,11 @@ export class A2C extends PolicyGradientAgent<A2COptions> {
     this.optimizer = o.useRmsProp ? new Optimizer(this.policy.vars, 'rmsprop', { alpha: 0.99, eps: 1e-5 }) : new Optimizer(this.policy.vars, 'adam');
   }
 
+  /** One rollout: nSteps in each of nEnvs environments. */
+  get stepsPerIteration(): number {
+    return this.options.nSteps * this.options.nEnvs;
+  }
+
   async learn(totalTimesteps: number, cb: Callbacks = {}): Promise<this> {
     checkTotal(this.algo, totalTimesteps);
     this.totalTimesteps = totalTimesteps;

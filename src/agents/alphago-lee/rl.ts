@@ -24,7 +24,7 @@ import { LEE_POLICY_PLANES } from '../../nets/lee-nets.ts';
 import { saveModel } from '../../nets/io.ts';
 import { UserError } from '../../util/errors.ts';
 import { Rng } from '../../util/rng.ts';
-import { wilson } from '../../env/games/go/match.ts';
+import { wilson } from '../../util/elo.ts';
 import { BOARD, FastNet, hasModel, loadCheckedModel, readState, saveCheckpoint } from './nets.ts';
 import { playGames, policyMatch, SENSIBLE_PLANE } from './play.ts';
 

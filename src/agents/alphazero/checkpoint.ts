@@ -48,6 +48,11 @@ export interface RunState {
   resignRecords: ResignRecord[];
   /** Overlapped self-play: whether selfPlayWeights had been trained when taken (absent before this field existed). */
   selfPlayWeightsTrained?: boolean;
+  /**
+   * Bytes of metrics.jsonl that belong to the generations this checkpoint holds (absent: the run
+   * keeps no metrics file, or the checkpoint predates this field). A resumed run cuts the file there.
+   */
+  metricsBytes?: number;
   elo: EloEntry[];
   config: AZConfig;
 }
@@ -137,12 +142,12 @@ export async function saveCheckpoint(
 }
 
 /**
- * Set the run's clock (and the last generation's length) in the newest checkpoint, when that
+ * Set the run's clock (and the last generation's length, and the metrics length) in the newest checkpoint, when that
  * checkpoint is of `generation`: work done after a generation's checkpoint (the GNU Go yardstick)
  * then counts on resume, even when the run ends or is killed before the next checkpoint. Only
  * state.json is rewritten (atomically).
  */
-export function updateCheckpointClock(runDir: string, generation: number, times: Pick<RunState, 'elapsedSec' | 'lastGenerationSec'>): boolean {
+export function updateCheckpointClock(runDir: string, generation: number, times: Pick<RunState, 'elapsedSec' | 'lastGenerationSec' | 'metricsBytes'>): boolean {
   const file = join(runDir, 'checkpoint', 'state.json');
   if (!existsSync(file)) return false;
   const state = JSON.parse(readFileSync(file, 'utf8')) as RunState;
@@ -164,13 +169,13 @@ export function findCheckpoint(runDir: string): string | null {
 export async function loadCheckpoint(runDir: string, bufferCapacity?: number): Promise<Checkpoint> {
   const dir = findCheckpoint(runDir);
   if (dir === null) throw new Error(`no checkpoint to resume in ${runDir} (expected ${join(runDir, 'checkpoint', 'state.json')})`);
-  let state: RunState;
+  let parsed: unknown;
   try {
-    state = JSON.parse(readFileSync(join(dir, 'state.json'), 'utf8')) as RunState;
+    parsed = JSON.parse(readFileSync(join(dir, 'state.json'), 'utf8'));
   } catch (e) {
     throw new Error(`cannot read ${join(dir, 'state.json')}: ${(e as Error).message}`);
   }
-  if (state.format !== 'tengen-az-checkpoint-1') throw new Error(`${join(dir, 'state.json')} is not a tengen AlphaZero checkpoint`);
+  const state = checkRunState(parsed, join(dir, 'state.json'));
   return {
     state,
     current: await loadNet(join(dir, 'current')),
@@ -182,4 +187,38 @@ export async function loadCheckpoint(runDir: string, bufferCapacity?: number): P
 }
 
 const SELFPLAY_WEIGHTS = 'selfplay-weights.bin';
+
+/** Check state.json field by field: a hand-edited or damaged file is one line naming the field, not a failure deep in a resumed run. */
+export function checkRunState(x: unknown, file: string): RunState {
+  const bad = (what: string): never => {
+    throw new Error(`${file}: ${what}`);
+  };
+  if (typeof x !== 'object' || x === null || Array.isArray(x)) bad('not a JSON object');
+  const o = x as Record<string, unknown>;
+  if (o['format'] !== 'tengen-az-checkpoint-1') bad('not a tengen AlphaZero checkpoint (format is not tengen-az-checkpoint-1)');
+  const count = (k: string): void => {
+    if (typeof o[k] !== 'number' || !Number.isSafeInteger(o[k]) || (o[k] as number) < 0) bad(`${k} is ${JSON.stringify(o[k])}, expected a whole number >= 0`);
+  };
+  for (const k of ['generation', 'bestGeneration', 'trainStep', 'totalGames', 'totalPositions']) count(k);
+  if (o['metricsBytes'] !== undefined) count('metricsBytes');
+  const seconds = (k: string): void => {
+    if (typeof o[k] !== 'number' || !Number.isFinite(o[k]) || (o[k] as number) < 0) bad(`${k} is ${JSON.stringify(o[k])}, expected seconds >= 0`);
+  };
+  seconds('elapsedSec');
+  if (o['lastGenerationSec'] !== undefined) seconds('lastGenerationSec');
+  const rng = o['rng'];
+  if (!Array.isArray(rng) || rng.length !== 4 || !rng.every((w) => Number.isInteger(w) && w >= 0 && w <= 0xffffffff)) bad(`rng is ${JSON.stringify(rng)?.slice(0, 60)}, expected four uint32 words`);
+  if (o['resignThreshold'] !== null && (typeof o['resignThreshold'] !== 'number' || !Number.isFinite(o['resignThreshold']))) bad('resignThreshold is neither null nor a number');
+  const records = o['resignRecords'];
+  if (!Array.isArray(records) || !records.every((r: unknown) => {
+    const q = r as { minValue?: unknown; returns?: unknown } | null;
+    return typeof q === 'object' && q !== null && Array.isArray(q.minValue) && Array.isArray(q.returns);
+  })) bad('resignRecords is not a list of {minValue, returns}');
+  const elo = o['elo'];
+  if (!Array.isArray(elo) || !elo.every((e: unknown) => typeof e === 'object' && e !== null && Number.isInteger((e as { generation?: unknown }).generation) && typeof (e as { elo?: unknown }).elo === 'number')) bad('elo is not a list of {generation, elo, ...}');
+  if (o['selfPlayWeightsTrained'] !== undefined && typeof o['selfPlayWeightsTrained'] !== 'boolean') bad('selfPlayWeightsTrained is not true or false');
+  const config = o['config'];
+  if (typeof config !== 'object' || config === null || Array.isArray(config) || typeof (config as { game?: unknown }).game !== 'string') bad('config is not a run config with a game');
+  return o as unknown as RunState;
+}
 

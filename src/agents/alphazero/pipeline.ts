@@ -9,7 +9,7 @@
  * the end of every generation, so a killed run resumed from its directory reaches the same buffer,
  * counters and weights as a run that was never stopped. Each step is announced on `events`.
  */
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, statSync, truncateSync } from 'node:fs';
 import { join } from 'node:path';
 import { tf } from '../../nets/backend.ts';
 import { NetEvaluator } from '../../nets/evaluator.ts';
@@ -17,10 +17,10 @@ import { createBestEvaluatorWithReason } from '../../nets/best-evaluator.ts';
 import { OnnxEvaluator } from '../../nets/onnx-evaluator.ts';
 import type { Evaluator, Game, Symmetry } from '../../env/games/game.ts';
 import { Rng } from '../../util/rng.ts';
-import { writeFileAtomic, writeJsonAtomic } from '../../util/fs.ts';
+import { removeStaleTemporaries, writeFileAtomic, writeJsonAtomic } from '../../util/fs.ts';
 import { UserError } from '../../util/errors.ts';
 import { makeGame } from './games.ts';
-import { defaultConfig, evalSims, type AZConfig } from './config.ts';
+import { defaultConfig, evalSims, validateConfig, type AZConfig } from './config.ts';
 import { PipelineEvents } from './events.ts';
 import { ReplayBuffer } from './replay-buffer.ts';
 import { Trainer } from './trainer.ts';
@@ -36,7 +36,7 @@ import { netPlayer, type NetPlayerOptions } from '../../players/net.ts';
 import { gate, passesGate, type GateResult } from './gating.ts';
 import { measureStrength } from './strength.ts';
 import { outsideYardstickFor } from './yardsticks.ts';
-import { generationName, loadCheckpoint, saveCheckpoint, updateCheckpointClock, type RunState } from './checkpoint.ts';
+import { generationName, loadCheckpoint, saveCheckpoint, updateCheckpointClock, type Checkpoint, type RunState } from './checkpoint.ts';
 import { recordFormatFor } from '../../env/games/records.ts';
 
 export interface PipelineOptions {
@@ -52,6 +52,12 @@ export interface PipelineOptions {
    * threads), e.g. a cluster's. It gets the self-play weights before every generation's games.
    */
   runnerFactory?: (p: { game: Game; config: AZConfig; spec: NetSpec }) => Promise<SelfPlayRunner>;
+  /**
+   * The run's metrics log (attachMetricsLog's file): each checkpoint records its length, and a
+   * resumed run cuts it back to that (dropping events of generations not completed, a torn last
+   * line among them), so no event is doubled or lost around a kill. A new run starts it empty.
+   */
+  metricsPath?: string;
 }
 
 /** Resignation records kept for calibration (a sliding window). */
@@ -95,6 +101,10 @@ export class Pipeline {
   private pending: SelfPlayJob | null = null;
   /** Overlapped self-play: the weights the next generation's games play with (saved in the checkpoint). */
   private pendingBlob: WeightBlob | null = null;
+  /** The run's metrics file, whose length each checkpoint records (PipelineOptions.metricsPath). */
+  private readonly metricsPath: string | undefined;
+  /** What create() found and mended, said as 'log' events when the run starts. */
+  private notes: string[] = [];
 
   private constructor(o: PipelineOptions, game: Game, ckpt: Awaited<ReturnType<typeof loadCheckpoint>> | null) {
     this.runDir = o.runDir;
@@ -102,10 +112,8 @@ export class Pipeline {
     this.backend = o.backend;
     this.runnerFactory = o.runnerFactory;
     this.game = game;
-    // A run saved before a setting existed resumes with that setting's default, except settings that
-    // shape the net, which resume as the net was built then (the policy head was always 'dense').
-    const netAsBuiltThen: Partial<AZConfig> = { policyHead: 'dense' };
-    this.config = ckpt ? { ...defaultConfig(ckpt.state.config.game), ...netAsBuiltThen, ...ckpt.state.config, generations: o.config.generations, minutes: o.config.minutes, workers: o.config.workers, progressInterval: o.config.progressInterval } : o.config;
+    this.metricsPath = o.metricsPath;
+    this.config = ckpt ? resumedConfig(ckpt.state.config, o.config) : o.config;
     const c = this.config;
     this.spec = netSpecFor(game, c.arch, c.blocks, c.filters, c.policyHead);
     this.syms = c.augment ? game.symmetries?.() : undefined;
@@ -131,23 +139,44 @@ export class Pipeline {
   static async create(o: PipelineOptions): Promise<Pipeline> {
     let ckpt: Awaited<ReturnType<typeof loadCheckpoint>> | null = null;
     let game: Game;
+    const notes: string[] = [];
+    // Writes a killed process left half done: atomic-write temporaries, a checkpoint never swapped in.
+    for (const name of removeStaleTemporaries(o.runDir, ['checkpoint.tmp'])) notes.push(`removed ${name}, left by a run killed while writing it`);
     if (o.resume) {
       if (!existsSync(o.runDir)) throw new UserError(`cannot resume: ${o.runDir} does not exist`);
       try {
         ckpt = await loadCheckpoint(o.runDir);
+        const config = resumedConfig(ckpt.state.config, o.config);
+        validateConfig(config, 'the checkpoint\'s config');
+        game = makeGame(config.game, config.gameParams);
+        checkCheckpointNets(ckpt, netSpecFor(game, config.arch, config.blocks, config.filters, config.policyHead), config.game);
       } catch (e) {
+        ckpt?.current.model.dispose();
+        ckpt?.best.model.dispose();
         throw new UserError(`cannot resume ${o.runDir}: ${(e as Error).message}`);
       }
-      game = makeGame(ckpt.state.config.game, ckpt.state.config.gameParams);
+      if (o.metricsPath) trimMetrics(o.metricsPath, ckpt.state.metricsBytes, ckpt.state.generation);
     } else {
       if (existsSync(join(o.runDir, 'checkpoint', 'state.json'))) {
         throw new UserError(`${o.runDir} already holds a run; use --resume ${o.runDir} to continue it, or pick another --out`);
       }
       game = makeGame(o.config.game, o.config.gameParams);
+      // Metrics of an earlier run here that never reached a checkpoint are not this run's.
+      if (o.metricsPath && existsSync(o.metricsPath) && statSync(o.metricsPath).size > 0) {
+        truncateSync(o.metricsPath, 0);
+        notes.push(`${o.metricsPath} held the metrics of a run that left no checkpoint; they start afresh`);
+      }
     }
     const p = new Pipeline(o, game, ckpt);
-    if (ckpt) await p.trainer.setState(ckpt.optimizer, ckpt.state.trainStep);
-    else if (p.config.initModel) await p.initFrom(p.config.initModel);
+    p.notes = notes;
+    if (ckpt) {
+      try {
+        await p.trainer.setState(ckpt.optimizer, ckpt.state.trainStep);
+      } catch (e) {
+        p.dispose();
+        throw new UserError(`cannot resume ${o.runDir}: checkpoint/optimizer.bin does not fit the net (${(e as Error).message})`);
+      }
+    } else if (p.config.initModel) await p.initFrom(p.config.initModel);
     mkdirSync(o.runDir, { recursive: true });
     if (!ckpt) writeJsonAtomic(join(o.runDir, 'config.json'), p.config);
     return p;
@@ -295,6 +324,7 @@ export class Pipeline {
     const t0 = performance.now();
     const elapsed0 = this.state.elapsedSec;
     this.events.emit('run:start', { runDir: this.runDir, game: c.game, mode: c.mode, resumedFrom: this.state.generation > 0 ? this.state.generation : null, config: c as unknown as Record<string, unknown> });
+    for (const message of this.notes.splice(0)) this.events.emit('log', { message });
     let reason = 'stopped';
     try {
       for (;;) {
@@ -338,11 +368,19 @@ export class Pipeline {
     // The checkpoint just written gets it too, so a run that ends (or is killed) here resumes with the whole clock.
     this.state.elapsedSec = runSeconds(elapsed0, t0);
     this.state.lastGenerationSec = (performance.now() - tg) / 1000;
-    updateCheckpointClock(this.runDir, g, { elapsedSec: this.state.elapsedSec, lastGenerationSec: this.state.lastGenerationSec });
     this.events.emit('generation:end', {
       generation: g, bestGeneration: this.state.bestGeneration, seconds: this.state.lastGenerationSec, totalGames: this.state.totalGames,
       totalPositions: this.state.totalPositions, trainSteps: this.state.trainStep, elo: this.elo.has(g) ? this.elo.ratingOf(g) : elo,
     });
+    // The generation's last events are written: the checkpoint now owns the metrics up to here.
+    this.state.metricsBytes = this.metricsLength();
+    updateCheckpointClock(this.runDir, g, { elapsedSec: this.state.elapsedSec, lastGenerationSec: this.state.lastGenerationSec, ...(this.state.metricsBytes !== undefined ? { metricsBytes: this.state.metricsBytes } : {}) });
+  }
+
+  /** metrics.jsonl's length now (undefined when the run keeps none). */
+  private metricsLength(): number | undefined {
+    if (!this.metricsPath) return undefined;
+    return existsSync(this.metricsPath) ? statSync(this.metricsPath).size : 0;
   }
 
   /**
@@ -503,6 +541,8 @@ export class Pipeline {
     const c = this.config;
     this.state.generation = g;
     this.state.elapsedSec = runSeconds(elapsed0, t0);
+    const metricsBytes = this.metricsLength();
+    if (metricsBytes !== undefined) this.state.metricsBytes = metricsBytes;
     await saveNet(join(this.runDir, 'models', generationName(g)), this.spec, this.current, { generation: g, game: c.game, gameParams: c.gameParams });
     await saveCheckpoint(this.runDir, { format: 'tengen-az-checkpoint-1', ...this.state, rng: this.rng.getState(), elo: this.elo.toJSON(), config: c }, this.spec, this.current, this.best, await this.trainer.getState(), this.buffer, this.pendingBlob);
   }
@@ -582,6 +622,51 @@ function runSeconds(elapsed0: number, t0: number): number {
 
 function matchSeed(seed: number, generation: number): number {
   return (Math.imul(seed, 1_000_003) + generation * 7919) >>> 0;
+}
+
+/**
+ * The config a resumed run runs with: the checkpoint's, except the run limits the caller may change
+ * (generations, minutes, workers, progressInterval). A run saved before a setting existed resumes
+ * with that setting's default, except settings that shape the net, which resume as the net was
+ * built then (the policy head was always 'dense').
+ */
+export function resumedConfig(saved: AZConfig, given: AZConfig): AZConfig {
+  const netAsBuiltThen: Partial<AZConfig> = { policyHead: 'dense' };
+  return { ...defaultConfig(saved.game), ...netAsBuiltThen, ...saved, generations: given.generations, minutes: given.minutes, workers: given.workers, progressInterval: given.progressInterval };
+}
+
+/** The settings a resumed run takes from the caller; every other one is the checkpoint's. */
+export const RESUMABLE_SETTINGS: readonly (keyof AZConfig)[] = ['generations', 'minutes', 'workers', 'progressInterval'];
+
+/** Refuse checkpoint nets that are not the run's (a Connect Four net copied into a tic-tac-toe run). */
+function checkCheckpointNets(ckpt: Checkpoint, want: NetSpec, gameName: string): void {
+  for (const [name, net] of [['current', ckpt.current], ['best', ckpt.best]] as const) {
+    const s = net.spec;
+    if (s.inputShape.join('x') !== want.inputShape.join('x') || s.numActions !== want.numActions || (s.filters > 0 && describeSpec(s) !== describeSpec(want))) {
+      throw new Error(`checkpoint/${name} holds a ${describeSpec(s)} net on ${s.inputShape.join('x')} with ${s.numActions} actions; the run (${gameName}) needs ${describeSpec(want)} on ${want.inputShape.join('x')} with ${want.numActions} actions`);
+    }
+  }
+}
+
+/**
+ * Cut a run's metrics back to what a checkpoint of generation `generation` holds: its first
+ * `bytes` (all of it for older checkpoints), without a torn last line, and without events of later
+ * generations (overlapped self-play starts the next generation's games before the checkpoint).
+ */
+export function trimMetrics(path: string, bytes: number | undefined, generation: number): void {
+  if (!existsSync(path)) return;
+  const text = readFileSync(path).subarray(0, bytes).toString('utf8');
+  const end = text.lastIndexOf('\n') + 1;
+  const kept = text.slice(0, end).split('\n').filter((line) => {
+    if (line === '') return false;
+    try {
+      const g = (JSON.parse(line) as { generation?: unknown }).generation;
+      return !(typeof g === 'number' && g > generation);
+    } catch {
+      return false; // a line no one can read (torn by a kill in an older run)
+    }
+  });
+  writeFileAtomic(path, kept.length ? kept.join('\n') + '\n' : '');
 }
 
 /** The config stored in a run directory (for `--resume` without other flags). */

@@ -37,9 +37,15 @@ export interface Agent {
   readonly algo: string;
   readonly numTimesteps: number;
   learn(totalTimesteps: number, callbacks?: Callbacks): Promise<this>;
+  /**
+   * Steps of one training iteration, where the agent only stops between whole ones (PPO, A2C: a
+   * rollout of nSteps x nEnvs): learn(total) then runs to the next multiple of it. Absent: any step.
+   */
+  readonly stepsPerIteration?: number;
   /** Action for one observation (deterministic: greedy / mean action). */
   predict(obs: unknown, deterministic?: boolean): number | number[];
-  save(dir: string): void;
+  /** Save a checkpoint to `dir`; `extra` (the caller's record) is committed in the same atomic write. */
+  save(dir: string, extra?: Record<string, unknown>): void;
   dispose(): void;
 }
 

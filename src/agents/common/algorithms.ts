@@ -4,7 +4,7 @@
  */
 import { UserError } from '../../util/errors.ts';
 import type { Agent, EnvSource } from './agent.ts';
-import { checkpointAlgo } from './checkpoint.ts';
+import { checkpointInfo } from './checkpoint.ts';
 import { TdControl } from '../tabular/td-control.ts';
 import { McControl } from '../tabular/mc-control.ts';
 import { DQN, DQN_ZOO } from '../dqn/dqn.ts';
@@ -51,7 +51,7 @@ export function createAgent(algo: AlgoName, env: EnvSource, options: Record<stri
 }
 
 export function loadAgent(dir: string, env: EnvSource): Agent {
-  const algo = checkAlgo(checkpointAlgo(dir).algo);
+  const algo = checkAlgo(checkpointInfo(dir).algo);
   switch (algo) {
     case 'q-learning':
     case 'sarsa':

@@ -24,10 +24,14 @@ export interface CheckpointMeta {
   format: 'tengen-agent';
   version: 1;
   algo: string;
-  envId?: string;
   numTimesteps: number;
   options: unknown;
   state: unknown;
+  /**
+   * The caller's own record, committed with the agent in the same atomic write of agent.json
+   * (`tengen train` keeps its run counters and metrics length here: one commit point per checkpoint).
+   */
+  extra?: Record<string, unknown>;
 }
 
 interface OnDisk extends CheckpointMeta {
@@ -65,16 +69,38 @@ export function hasCheckpoint(dir: string): boolean {
   return existsSync(join(dir, META));
 }
 
-export function loadCheckpoint(dir: string): { meta: CheckpointMeta; arrays: Map<string, NumArray> } {
+/** agent.json, checked field by field: a truncated or hand-edited file is one clear line, never a stack trace. */
+function readMeta(dir: string): OnDisk {
   const metaPath = join(dir, META);
   if (!existsSync(metaPath)) throw new UserError(`no saved agent in ${dir} (expected ${META})`);
-  let m: OnDisk;
+  let m: unknown;
   try {
-    m = JSON.parse(readFileSync(metaPath, 'utf8')) as OnDisk;
+    m = JSON.parse(readFileSync(metaPath, 'utf8'));
   } catch (e) {
-    throw new UserError(`${metaPath} is not valid JSON: ${(e as Error).message}`);
+    throw new UserError(`${metaPath} is not valid JSON (${(e as Error).message}); the checkpoint is damaged`);
   }
-  if (m.format !== 'tengen-agent' || m.version !== 1) throw new UserError(`${metaPath} is not a tengen agent checkpoint (format ${String(m.format)} v${String(m.version)})`);
+  const bad = (what: string): never => {
+    throw new UserError(`${metaPath} is not a tengen agent checkpoint: ${what}`);
+  };
+  if (typeof m !== 'object' || m === null || Array.isArray(m)) bad('expected a JSON object');
+  const o = m as Record<string, unknown>;
+  if (o['format'] !== 'tengen-agent' || o['version'] !== 1) bad(`format ${JSON.stringify(o['format'])} version ${JSON.stringify(o['version'])}, expected 'tengen-agent' version 1`);
+  if (typeof o['algo'] !== 'string') bad('algo is not a string');
+  if (typeof o['numTimesteps'] !== 'number' || !Number.isSafeInteger(o['numTimesteps']) || o['numTimesteps'] < 0) bad('numTimesteps is not a count');
+  if (typeof o['arraysFile'] !== 'string' || !/^arrays-[A-Za-z0-9.-]+\.bin$/.test(o['arraysFile'])) bad('arraysFile is not an arrays-*.bin name in the directory');
+  if (typeof o['state'] !== 'object' || o['state'] === null) bad('state is not an object');
+  if (o['extra'] !== undefined && (typeof o['extra'] !== 'object' || o['extra'] === null || Array.isArray(o['extra']))) bad('extra is not an object');
+  const arrays = o['arrays'];
+  const dtypes = ['float32', 'float64', 'int32', 'uint8'];
+  if (!Array.isArray(arrays) || !arrays.every((e: unknown) => {
+    const a = e as Record<string, unknown> | null;
+    return typeof a === 'object' && a !== null && typeof a['name'] === 'string' && dtypes.includes(a['dtype'] as string) && Number.isSafeInteger(a['offset']) && (a['offset'] as number) >= 0 && Number.isSafeInteger(a['length']) && (a['length'] as number) >= 0;
+  })) bad('arrays is not a list of {name, dtype, offset, length}');
+  return o as unknown as OnDisk;
+}
+
+export function loadCheckpoint(dir: string): { meta: CheckpointMeta; arrays: Map<string, NumArray> } {
+  const m = readMeta(dir);
   const binPath = join(dir, m.arraysFile);
   if (!existsSync(binPath)) throw new UserError(`checkpoint ${dir} is missing ${m.arraysFile}`);
   const bytes = readFileSync(binPath);
@@ -84,18 +110,22 @@ export function loadCheckpoint(dir: string): { meta: CheckpointMeta; arrays: Map
     if (e.offset + e.length * size > bytes.length) throw new UserError(`checkpoint ${dir}: ${m.arraysFile} is truncated`);
     const copy = new Uint8Array(bytes.subarray(e.offset, e.offset + e.length * size));
     const a = e.dtype === 'float32' ? new Float32Array(copy.buffer) : e.dtype === 'float64' ? new Float64Array(copy.buffer) : e.dtype === 'int32' ? new Int32Array(copy.buffer) : copy;
+    // NaN or infinite weights load silently and only show as a nonsense return far away: refuse them here.
+    if (a instanceof Float32Array || a instanceof Float64Array) {
+      for (let i = 0; i < a.length; i++) {
+        if (!Number.isFinite(a[i]!)) throw new UserError(`checkpoint ${dir}: array '${e.name}' in ${m.arraysFile} holds a non-finite value (NaN or infinity); the agent cannot be used`);
+      }
+    }
     arrays.set(e.name, a);
   }
   const { arraysFile: _f, arrays: _a, ...meta } = m;
   return { meta, arrays };
 }
 
-/** Peek at the algorithm of a saved agent without loading its arrays. */
-export function checkpointAlgo(dir: string): { algo: string; envId?: string } {
-  const metaPath = join(dir, META);
-  if (!existsSync(metaPath)) throw new UserError(`no saved agent in ${dir} (expected ${META})`);
-  const m = JSON.parse(readFileSync(metaPath, 'utf8')) as OnDisk;
-  return { algo: m.algo, envId: m.envId };
+/** What a saved agent is (and the record saved with it) without loading its arrays. */
+export function checkpointInfo(dir: string): { algo: string; numTimesteps: number; extra?: Record<string, unknown> } {
+  const m = readMeta(dir);
+  return { algo: m.algo, numTimesteps: m.numTimesteps, ...(m.extra ? { extra: m.extra } : {}) };
 }
 
 /** Get a named array, with a clear error when missing. */

@@ -86,13 +86,13 @@ export abstract class PolicyGradientAgent<O extends object> implements Agent {
     return this.policy.predict(obs, deterministic, this.rng);
   }
 
-  save(dir: string): void {
+  save(dir: string, extra?: Record<string, unknown>): void {
     const opt = this.optimizer.getState();
     const state: PolicyGradientState = { rng: this.rng.getState(), pool: this.pool.getState(), numTimesteps: this.numTimesteps, numUpdates: this.numUpdates, totalTimesteps: this.totalTimesteps, optimizerT: opt.t };
     const arrays: Record<string, NumArray> = {};
     this.policy.readAll().forEach((a, i) => (arrays[`policy/${i}`] = a));
     opt.slots.forEach((a, i) => (arrays[`optim/${i}`] = a));
-    saveCheckpoint(dir, { format: 'tengen-agent', version: 1, algo: this.algo, numTimesteps: this.numTimesteps, options: this.options, state }, arrays);
+    saveCheckpoint(dir, { format: 'tengen-agent', version: 1, algo: this.algo, numTimesteps: this.numTimesteps, options: this.options, state, ...(extra ? { extra } : {}) }, arrays);
   }
 
   /** Put a saved agent's weights, optimizer slots, RNG, environments and counters into this one (built with the saved options). */

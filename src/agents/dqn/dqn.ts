@@ -232,7 +232,7 @@ export class DQN implements Agent {
     return this.greedy(this.encode(obs)) + this.actStart;
   }
 
-  save(dir: string): void {
+  save(dir: string, extra?: Record<string, unknown>): void {
     const opt = this.optimizer.getState();
     const state: DQNState = {
       rng: this.rng.getState(),
@@ -250,7 +250,7 @@ export class DQN implements Agent {
     readVars(this.q.vars).forEach((a, i) => (arrays[`q/${i}`] = a));
     readVars(this.qTarget.vars).forEach((a, i) => (arrays[`qTarget/${i}`] = a));
     opt.slots.forEach((a, i) => (arrays[`optim/${i}`] = a));
-    saveCheckpoint(dir, { format: 'tengen-agent', version: 1, algo: this.algo, numTimesteps: this.numTimesteps, options: this.options, state }, arrays);
+    saveCheckpoint(dir, { format: 'tengen-agent', version: 1, algo: this.algo, numTimesteps: this.numTimesteps, options: this.options, state, ...(extra ? { extra } : {}) }, arrays);
   }
 
   static load(dir: string, env: EnvSource): DQN {

@@ -102,6 +102,11 @@ export class PPO extends PolicyGradientAgent<PPOOptions> {
     this.optimizer = new Optimizer(this.policy.vars, 'adam', { eps: 1e-5 });
   }
 
+  /** One rollout: nSteps in each of nEnvs environments. */
+  get stepsPerIteration(): number {
+    return this.options.nSteps * this.options.nEnvs;
+  }
+
   async learn(totalTimesteps: number, cb: Callbacks = {}): Promise<this> {
     checkTotal(this.algo, totalTimesteps);
     this.totalTimesteps = totalTimesteps;

@@ -130,9 +130,9 @@ export class McControl implements Agent {
     return this.greedy(s) + this.actStart;
   }
 
-  save(dir: string): void {
+  save(dir: string, extra?: Record<string, unknown>): void {
     const state: McState = { rng: this.rng.getState(), pool: this.pool.getState(), numTimesteps: this.numTimesteps, numEpisodes: this.numEpisodes, episode: this.episode.slice() };
-    saveCheckpoint(dir, { format: 'tengen-agent', version: 1, algo: this.algo, numTimesteps: this.numTimesteps, options: this.options, state }, { Q: this.Q, N: this.N });
+    saveCheckpoint(dir, { format: 'tengen-agent', version: 1, algo: this.algo, numTimesteps: this.numTimesteps, options: this.options, state, ...(extra ? { extra } : {}) }, { Q: this.Q, N: this.N });
   }
 
   static load(dir: string, env: EnvSource): McControl {

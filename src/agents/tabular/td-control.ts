@@ -160,7 +160,7 @@ export class TdControl implements Agent {
     return p;
   }
 
-  save(dir: string): void {
+  save(dir: string, extra?: Record<string, unknown>): void {
     const state: TdState = {
       rng: this.rng.getState(),
       pool: this.pool.getState(),
@@ -169,7 +169,7 @@ export class TdControl implements Agent {
       pendingAction: this.pendingAction,
       totalTimesteps: this.totalTimesteps,
     };
-    saveCheckpoint(dir, { format: 'tengen-agent', version: 1, algo: this.algo, numTimesteps: this.numTimesteps, options: this.options, state }, { Q: this.Q });
+    saveCheckpoint(dir, { format: 'tengen-agent', version: 1, algo: this.algo, numTimesteps: this.numTimesteps, options: this.options, state, ...(extra ? { extra } : {}) }, { Q: this.Q });
   }
 
   static load(dir: string, env: EnvSource): TdControl {

@@ -109,11 +109,29 @@ function readJson(file: string): unknown {
   }
 }
 
+/** A COCO box: four finite numbers [x, y, width, height]. */
+function isBox(b: unknown): b is number[] {
+  return Array.isArray(b) && b.length === 4 && b.every((x) => typeof x === 'number' && Number.isFinite(x));
+}
+
 export function readCocoGt(file: string): CocoGt {
   const v = readJson(file) as CocoGt;
   if (!v || typeof v !== 'object' || !Array.isArray(v.images) || !Array.isArray(v.annotations) || !Array.isArray(v.categories)) {
     throw new UserError(`${file}: a COCO ground-truth file needs "images", "annotations" and "categories" arrays`);
   }
+  // Every entry checked here, so that a null or a missing field is named instead of failing deep in the evaluation.
+  v.images.forEach((im, i) => {
+    if (typeof im?.id !== 'number') throw new UserError(`${file}: images[${i}] is ${JSON.stringify(im)?.slice(0, 80)}; expected {"id": number, ...}`);
+  });
+  v.categories.forEach((c, i) => {
+    if (typeof c?.id !== 'number') throw new UserError(`${file}: categories[${i}] is ${JSON.stringify(c)?.slice(0, 80)}; expected {"id": number, "name": ...}`);
+  });
+  v.annotations.forEach((a, i) => {
+    if (typeof a?.image_id !== 'number' || typeof a?.category_id !== 'number' || !isBox(a?.bbox)) {
+      throw new UserError(`${file}: annotations[${i}] is ${JSON.stringify(a)?.slice(0, 80)}; expected {"image_id": number, "category_id": number, "bbox": [x, y, w, h], ...}`);
+    }
+    if (a.area !== undefined && (typeof a.area !== 'number' || !Number.isFinite(a.area))) throw new UserError(`${file}: annotations[${i}].area is not a number`);
+  });
   return v;
 }
 
@@ -123,8 +141,8 @@ export function readCocoDt(file: string): CocoDt[] {
   const list = Array.isArray(v) ? v : v && Array.isArray(v.annotations) ? v.annotations : null;
   if (!list) throw new UserError(`${file}: COCO detections must be a list of {image_id, category_id, bbox, score} (or an object with an "annotations" list)`);
   list.forEach((d, i) => {
-    if (typeof d?.image_id !== 'number' || typeof d?.category_id !== 'number' || typeof d?.score !== 'number') {
-      throw new UserError(`${file}: detection ${i} needs numeric image_id, category_id and score`);
+    if (typeof d?.image_id !== 'number' || typeof d?.category_id !== 'number' || typeof d?.score !== 'number' || !Number.isFinite(d.score) || !isBox(d?.bbox)) {
+      throw new UserError(`${file}: detection ${i} is ${JSON.stringify(d)?.slice(0, 80)}; expected numeric image_id, category_id, score and a bbox [x, y, w, h]`);
     }
   });
   return list;

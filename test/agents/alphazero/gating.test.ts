@@ -3,7 +3,8 @@ import { gate, passesGate } from '../../../src/agents/alphazero/gating.ts';
 import { playMatch } from '../../../src/players/match.ts';
 import { randomPlayer, solverPlayer } from '../../../src/players/simple.ts';
 import { calibrateResign, falsePositiveRate } from '../../../src/agents/alphazero/resign.ts';
-import { EloLadder, eloDiff, scoreInterval } from '../../../src/agents/alphazero/elo.ts';
+import { EloLadder } from '../../../src/agents/alphazero/elo.ts';
+import { eloDiff, scoreInterval } from '../../../src/util/elo.ts';
 import { makeGame } from '../../../src/env/games/index.ts';
 
 const game = makeGame('tictactoe');

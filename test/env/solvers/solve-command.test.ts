@@ -1,7 +1,8 @@
 import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { Command } from 'commander';
-import { LinesFailedError, makeLineSolver, register, solveStream } from '../../../src/commands/solve.ts';
+import { makeLineSolver, register, solveStream } from '../../../src/commands/solve.ts';
+import { LinesFailedError } from '../../../src/util/errors.ts';
 
 async function run(game: 'connect4' | 'tictactoe', text: string): Promise<{ out: string; err: string; total: number; failed: number }> {
   const input = new PassThrough();

@@ -12,6 +12,8 @@
  * and final_score remove dead stones where the player estimates ownership (scoring.ts), else
  * count Tromp-Taylor.
  */
+import { closeSync, constants, fstatSync, openSync, readSync, statSync } from 'node:fs';
+import { StringDecoder } from 'node:string_decoder';
 import { UserError } from '../../../util/errors.ts';
 import type { PlayerId } from '../game.ts';
 import type { Analysis, MoveRequest, Player } from '../../../players/player.ts';
@@ -41,6 +43,18 @@ const COMMANDS = [
 const STREAMED = ['lz-analyze', 'genmove_analyze', 'lz-genmove_analyze', 'kata-analyze', 'kata-genmove_analyze'];
 
 class GtpFailure extends Error {}
+
+/**
+ * A raw input line as GTP reads it: control characters other than HT and LF removed (CR among
+ * them), HT turned into a space, a '#' comment cut off, surrounding spaces trimmed.
+ */
+export function cleanGtpLine(raw: string): string {
+  // eslint-disable-next-line no-control-regex
+  let line = raw.replace(/[\x00-\x08\x0a-\x1f\x7f]/g, '').replace(/\t/g, ' ');
+  const hash = line.indexOf('#');
+  if (hash >= 0) line = line.slice(0, hash);
+  return line.trim();
+}
 
 export class GtpEngine {
   state: GoState;
@@ -75,7 +89,7 @@ export class GtpEngine {
    * Returns false, writing nothing, for any other line (answer those with handle()).
    */
   async stream(raw: string, write: (t: string) => void, stop: () => boolean): Promise<boolean> {
-    const parts = raw.replace(/#.*$/, '').trim().split(/\s+/);
+    const parts = cleanGtpLine(raw).split(/ +/);
     let id = '';
     if (/^\d+$/.test(parts[0] ?? '')) id = parts.shift()!;
     const cmd = (parts.shift() ?? '').toLowerCase();
@@ -146,11 +160,7 @@ export class GtpEngine {
 
   /** Handle one input line; returns the full reply (with the blank line) or '' for lines to ignore. */
   async handle(raw: string): Promise<string> {
-    // eslint-disable-next-line no-control-regex
-    let line = raw.replace(/[\x00-\x08\x0b-\x1f\x7f]/g, (c) => (c === '\t' ? ' ' : '')).replace(/\t/g, ' ');
-    const hash = line.indexOf('#');
-    if (hash >= 0) line = line.slice(0, hash);
-    line = line.trim();
+    const line = cleanGtpLine(raw);
     if (line === '') return '';
     const parts = line.split(/ +/);
     let id = '';
@@ -349,13 +359,7 @@ export class GtpEngine {
       }
       case 'loadsgf': {
         if (!a[0]) throw new GtpFailure('syntax error: expected loadsgf <file> [move_number]');
-        const { readFileSync } = await import('node:fs');
-        let text: string;
-        try {
-          text = readFileSync(a[0], 'utf8');
-        } catch {
-          throw new GtpFailure(`cannot read ${a[0]}`);
-        }
+        const text = readSgfFile(a[0]);
         const s = loadSgf(text, { superko: this.params.superko, suicide: this.params.suicide, maxMoves: this.params.maxMoves });
         if (a[1] !== undefined) {
           const upTo = this.int(a[1], 'move_number');
@@ -390,14 +394,53 @@ export class GtpEngine {
   }
 }
 
+/** The largest SGF file loadsgf reads (a game with many variations is a few hundred KB). */
+export const MAX_SGF_BYTES = 4 * 1024 * 1024;
+
+/**
+ * The text of an SGF file for loadsgf: a regular file (not a device, pipe or directory: /dev/zero
+ * would fill memory, /dev/stdin block the engine) of at most MAX_SGF_BYTES.
+ */
+function readSgfFile(path: string): string {
+  let st;
+  try {
+    st = statSync(path);
+  } catch {
+    throw new GtpFailure(`cannot read ${path}: no such file`);
+  }
+  if (!st.isFile()) throw new GtpFailure(`cannot read ${path}: not a regular file`);
+  if (st.size > MAX_SGF_BYTES) throw new GtpFailure(`cannot read ${path}: ${st.size} bytes, more than the ${MAX_SGF_BYTES} an SGF file may have here`);
+  let fd: number | undefined;
+  try {
+    // O_NONBLOCK: should the path turn into a FIFO between the check and the open, do not wait on it.
+    fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK);
+    if (!fstatSync(fd).isFile()) throw new GtpFailure(`cannot read ${path}: not a regular file`);
+    const buf = Buffer.alloc(MAX_SGF_BYTES + 1);
+    let n = 0;
+    for (let got = 1; got > 0 && n < buf.length; n += got) got = readSync(fd, buf, n, buf.length - n, n);
+    if (n > MAX_SGF_BYTES) throw new GtpFailure(`cannot read ${path}: more than the ${MAX_SGF_BYTES} bytes an SGF file may have here`);
+    return buf.subarray(0, n).toString('utf8');
+  } catch (e) {
+    if (e instanceof GtpFailure) throw e;
+    throw new GtpFailure(`cannot read ${path}`);
+  } finally {
+    if (fd !== undefined) closeSync(fd);
+  }
+}
+
+/** The longest input line read (a GTP command is a few dozen bytes; 64 KB holds any sane one). */
+export const MAX_GTP_LINE = 64 * 1024;
+
 /**
  * Run the engine over a readable stream of lines (stdin), writing replies; resolves on quit or EOF.
+ * Lines end at LF only: GTP says a CR is removed like any other control character, not a line
+ * break. A line longer than MAX_GTP_LINE is answered with an error, without being kept whole.
  * Lines are read while a command runs, so a live analysis (lz-analyze) stops when the next one comes.
  */
 export async function runGtp(engine: GtpEngine, input: NodeJS.ReadableStream, write: (t: string) => void): Promise<void> {
-  const { createInterface } = await import('node:readline');
-  const rl = createInterface({ input, crlfDelay: Infinity, terminal: false });
-  const queue: string[] = [];
+  const queue: { text: string; tooLong: boolean }[] = [];
+  let partial = '';
+  let tooLong = false;
   let ended = false;
   let wake: (() => void) | null = null;
   const notify = (): void => {
@@ -405,26 +448,57 @@ export async function runGtp(engine: GtpEngine, input: NodeJS.ReadableStream, wr
     wake = null;
     w?.();
   };
-  rl.on('line', (l) => {
-    queue.push(l);
+  const take = (chunk: string): void => {
+    let start = 0;
+    for (let lf = chunk.indexOf('\n'); lf >= 0; lf = chunk.indexOf('\n', start)) {
+      if (!tooLong) partial += chunk.slice(start, lf);
+      queue.push({ text: tooLong ? '' : partial, tooLong: tooLong || partial.length > MAX_GTP_LINE });
+      partial = '';
+      tooLong = false;
+      start = lf + 1;
+    }
+    if (!tooLong) partial += chunk.slice(start);
+    if (partial.length > MAX_GTP_LINE) {
+      tooLong = true;
+      partial = '';
+    }
     notify();
-  });
-  rl.on('close', () => {
+  };
+  // A UTF-8 character split between two chunks is decoded whole.
+  const decoder = new StringDecoder('utf8');
+  const onData = (d: Buffer | string): void => take(typeof d === 'string' ? d : decoder.write(d));
+  const onEnd = (): void => {
+    partial += decoder.end();
+    if (partial !== '' || tooLong) queue.push({ text: partial, tooLong });
+    partial = '';
     ended = true;
     notify();
-  });
-  const pending = (): boolean => ended || queue.some((l) => l.replace(/#.*$/, '').trim() !== '');
-  for (;;) {
-    if (queue.length === 0) {
-      if (ended) break;
-      await new Promise<void>((r) => (wake = r));
-      continue;
+  };
+  input.on('data', onData);
+  input.on('end', onEnd);
+  input.on('error', onEnd);
+  const pending = (): boolean => ended || queue.some((l) => l.tooLong || cleanGtpLine(l.text) !== '');
+  try {
+    for (;;) {
+      if (queue.length === 0) {
+        if (ended) break;
+        await new Promise<void>((r) => (wake = r));
+        continue;
+      }
+      const line = queue.shift()!;
+      if (line.tooLong) {
+        write(`? line too long (more than ${MAX_GTP_LINE} bytes)\n\n`);
+        continue;
+      }
+      if (await engine.stream(line.text, write, pending)) continue;
+      const reply = await engine.handle(line.text);
+      if (reply) write(reply);
+      if (engine.quit) break;
     }
-    const line = queue.shift()!;
-    if (await engine.stream(line, write, pending)) continue;
-    const reply = await engine.handle(line);
-    if (reply) write(reply);
-    if (engine.quit) break;
+  } finally {
+    input.off('data', onData);
+    input.off('end', onEnd);
+    input.off('error', onEnd);
+    input.pause();
   }
-  rl.close();
 }

@@ -12,4 +12,4 @@ export { leeFeatures, LEE_PLANES } from './features.ts';
 export { estimateTerritory, type TerritoryEstimate } from './estimate.ts';
 export { parseSgf, replaySgf, loadSgf, writeSgf, checkSgfSyntax, type SgfGame } from './sgf.ts';
 export { GtpEngine, runGtp, type GtpOptions } from './gtp.ts';
-export { runMatch, GtpClient, wilson, eloFromScore, type MatchOptions, type MatchSummary } from './match.ts';
+export { runMatch, GtpClient, type MatchOptions, type MatchSummary } from './match.ts';

@@ -9,6 +9,7 @@ import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { UserError } from '../../../util/errors.ts';
 import { writeFileAtomic } from '../../../util/fs.ts';
+import { describeMatch, matchEstimate } from '../../../util/elo.ts';
 import type { PlayerId } from '../game.ts';
 import { GoGame, GoState, parseVertex } from './rules.ts';
 import { writeSgf } from './sgf.ts';
@@ -129,25 +130,11 @@ export interface MatchSummary {
   wins: [number, number];
   draws: number;
   winRate: number;
+  /** A's score's 95% interval. */
   wilson: [number, number];
+  /** A's Elo difference (clipped at 0% and 100%: see util/elo.ts) and its 95% interval (+-Infinity at the ends). */
   elo: number;
   eloInterval: [number, number];
-}
-
-/** 95% Wilson score interval for k successes in n trials. */
-export function wilson(k: number, n: number, z = 1.96): [number, number] {
-  if (n === 0) return [0, 1];
-  const p = k / n;
-  const den = 1 + (z * z) / n;
-  const c = (p + (z * z) / (2 * n)) / den;
-  const h = (z * Math.sqrt((p * (1 - p)) / n + (z * z) / (4 * n * n))) / den;
-  return [Math.max(0, c - h), Math.min(1, c + h)];
-}
-
-/** Elo difference for a score fraction p (clamped so 0 and 1 stay finite: ±800 at the ends). */
-export function eloFromScore(p: number): number {
-  const q = Math.min(Math.max(p, 0.01), 0.99);
-  return Math.max(-800, Math.min(800, -400 * Math.log10(1 / q - 1)));
 }
 
 /** Normalise a score string for comparison ('B+3.5', 'W+R', '0'); '' if unreadable. */
@@ -295,12 +282,8 @@ export async function runMatch(o: MatchOptions): Promise<MatchSummary> {
   const draws = games.length - wins[0] - wins[1];
   const score = wins[0] + draws / 2;
   const winRate = score / games.length;
-  const w = wilson(score, games.length);
-  const summary: MatchSummary = {
-    games, wins, draws, winRate, wilson: w, elo: eloFromScore(winRate), eloInterval: [eloFromScore(w[0]), eloFromScore(w[1])],
-  };
-  log(`result: A ${wins[0]} wins, B ${wins[1]} wins, ${draws} draws; A win rate ${(100 * winRate).toFixed(1)}% ` +
-    `(95% CI ${(100 * w[0]).toFixed(1)}-${(100 * w[1]).toFixed(1)}%); Elo A-B ${summary.elo.toFixed(0)} ` +
-    `(95% CI ${summary.eloInterval[0].toFixed(0)} to ${summary.eloInterval[1].toFixed(0)})`);
+  const e = matchEstimate(wins[0], draws, wins[1]);
+  const summary: MatchSummary = { games, wins, draws, winRate, wilson: [e.low, e.high], elo: e.elo, eloInterval: [e.eloLow, e.eloHigh] };
+  log(`result: A ${wins[0]} wins, B ${wins[1]} wins, ${draws} draws; for A: ${describeMatch(e)}`);
   return summary;
 }

@@ -1,12 +1,12 @@
 /**
- * SGF (FF[4]) for Go: parse with @sabaki/sgf, follow the main line (first child at each node),
- * replay into a GoState; write games back with SZ, KM, RU, HA, RE and per-move comments.
+ * SGF (FF[4]) for Go: read the main line (first variation at each branch) of each game, replay it
+ * into a GoState; write games back with SZ, KM, RU, HA, RE and per-move comments.
  *
- * @sabaki/sgf is lenient (it silently drops what it cannot read), so the text is first checked by
- * a small scanner that reports the line and column of the first syntax error. Bad coordinates and
- * illegal moves are reported with their move number.
+ * The text is first checked by a small scanner that reports the line and column of the first
+ * syntax error; reading and writing are loops, not recursion, so 50,000 nested variations or a
+ * 20 MB comment are read (or refused) like any other file. Bad coordinates and illegal moves are
+ * reported with their move number.
  */
-import sgf from '@sabaki/sgf';
 import { UserError } from '../../../util/errors.ts';
 import type { PlayerId } from '../game.ts';
 import { GoGame, GoState, formatScore } from './rules.ts';
@@ -143,9 +143,65 @@ function expandPoints(vals: string[], n: number, what: string): number[] {
 }
 
 /** Parse the first game of an SGF text (main line only). */
+/**
+ * The main line of every game tree in a syntax-checked text: each root node, its first child, that
+ * one's first child... (other variations are skipped). Values are unescaped ('\\]' is ']', a
+ * backslash before a line break removes both).
+ */
+function parseMainLines(text: string): SgfNode[] {
+  const roots: SgfNode[] = [];
+  /** Per open '(': whether that tree is on the main line, and how many subtrees it has opened. */
+  const open: { main: boolean; subtrees: number }[] = [];
+  let last: SgfNode | null = null;
+  let node: SgfNode | null = null;
+  let ident = '';
+  for (let i = 0; i < text.length; i++) {
+    const ch = text[i]!;
+    if (ch === '(') {
+      const parent = open[open.length - 1];
+      const main = parent === undefined || (parent.main && parent.subtrees === 0);
+      if (parent) parent.subtrees++;
+      if (parent === undefined) last = null;
+      open.push({ main, subtrees: 0 });
+      node = null;
+    } else if (ch === ')') {
+      open.pop();
+      node = null;
+    } else if (ch === ';') {
+      if (!open[open.length - 1]!.main) {
+        node = null;
+        continue;
+      }
+      node = { data: {}, children: [] };
+      if (last) last.children.push(node);
+      else roots.push(node);
+      last = node;
+    } else if (ch === '[') {
+      let value = '';
+      let j = i + 1;
+      for (; j < text.length && text[j] !== ']'; j++) {
+        if (text[j] === '\\') {
+          j++;
+          if (text[j] === '\r' && text[j + 1] === '\n') j++;
+          if (text[j] === '\n' || text[j] === '\r') continue;
+        }
+        value += text[j];
+      }
+      if (node && ident) (node.data[ident] ??= []).push(value);
+      i = j;
+    } else if (/[A-Za-z]/.test(ch)) {
+      let j = i;
+      while (j + 1 < text.length && /[A-Za-z]/.test(text[j + 1]!)) j++;
+      ident = text.slice(i, j + 1).replace(/[a-z]/g, '');
+      i = j;
+    }
+  }
+  return roots;
+}
+
 export function parseSgf(text: string): SgfGame {
   checkSgfSyntax(text);
-  const trees = sgf.parse(text) as unknown as SgfNode[];
+  const trees = parseMainLines(text);
   const root = trees[0];
   if (!root) throw new UserError('SGF: no game found');
   return parseTree(root);
@@ -154,7 +210,7 @@ export function parseSgf(text: string): SgfGame {
 /** Parse every game of an SGF collection (`(;...)(;...)`, as self-play writes a generation's games). */
 export function parseSgfCollection(text: string): SgfGame[] {
   checkSgfSyntax(text);
-  const trees = sgf.parse(text) as unknown as SgfNode[];
+  const trees = parseMainLines(text);
   if (trees.length === 0) throw new UserError('SGF: no game found');
   return trees.map((t, i) => {
     try {
@@ -285,7 +341,19 @@ export function writeSgf(state: GoState, o: WriteSgfOptions = {}): string {
     cur = node;
     color = (1 - color) as PlayerId;
   });
-  return sgf.stringify([root as never]) + '\n';
+  return stringifyMainLine(root) + '\n';
+}
+
+/** A chain of nodes (each the first child of the one before) as one game tree, one node per line. */
+function stringifyMainLine(root: SgfNode): string {
+  const escape = (v: string): string => v.replace(/[\\\]]/g, (c) => `\\${c}`);
+  const lines: string[] = [];
+  for (let node: SgfNode | undefined = root; node; node = node.children[0]) {
+    let line = '  ;';
+    for (const [k, vs] of Object.entries(node.data)) if (vs) line += k + vs.map((v) => `[${escape(v)}]`).join('');
+    lines.push(line);
+  }
+  return `(\n${lines.join('\n')}\n)`;
 }
 
 export { formatScore };

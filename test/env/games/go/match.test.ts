@@ -1,10 +1,11 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, readdirSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { fileURLToPath } from 'node:url';
-import { GtpClient, eloFromScore, gnugoPath, normScore, runMatch, shellQuote, wilson } from '../../../../src/env/games/go/match.ts';
+import { GtpClient, gnugoPath, normScore, runMatch, shellQuote } from '../../../../src/env/games/go/match.ts';
+import { eloOfScore, wilson } from '../../../../src/util/elo.ts';
 import { gnugoAvailable } from '../../../../src/agents/alphazero/gnugo-yardstick.ts';
 import { GoGame } from '../../../../src/env/games/go/rules.ts';
 import { loadSgf } from '../../../../src/env/games/go/sgf.ts';
@@ -18,8 +19,8 @@ describe('match statistics', () => {
     const [lo, hi] = wilson(5, 10);
     expect(lo).toBeCloseTo(0.2366, 3);
     expect(hi).toBeCloseTo(0.7634, 3);
-    expect(eloFromScore(0.5)).toBeCloseTo(0, 6);
-    expect(eloFromScore(0.75)).toBeCloseTo(190.85, 1);
+    expect(eloOfScore(0.5)).toBeCloseTo(0, 6);
+    expect(eloOfScore(0.75)).toBeCloseTo(190.85, 1);
     expect(normScore('B+3.0')).toBe('B+3');
     expect(normScore('w+resign')).toBe('W+R');
     expect(normScore('0')).toBe('0');
@@ -106,11 +107,25 @@ describe.skipIf(!gnugo)('against GNU Go', () => {
     const files = readdirSync(dir).filter((f) => f.endsWith('.sgf'));
     expect(files.length).toBe(2);
     for (const f of files) expect(() => loadSgf(readFileSync(join(dir, f), 'utf8'))).not.toThrow();
-    expect(lines.at(-1)).toMatch(/win rate .*95% CI.*Elo/);
+    expect(lines.at(-1)).toMatch(/for A: score .*95% CI.*Elo difference/);
     await expect(runMatch({ black: 'sh -c "exit 3"', white: `${gnugo} --mode gtp`, games: 1, size: 9, komi: 7.5, sgfDir: dir, log: () => undefined }))
       .rejects.toThrow(/engine A .*exited/);
     const c = new GtpClient('gnugo', `${gnugo} --mode gtp`);
     await expect(c.send('play b Z99')).rejects.toThrow(/refused 'play b Z99'/);
     await c.close();
+  }, 60_000);
+});
+
+describe('tengen match', () => {
+  it('saves the SGFs under runs/match/<date>-<time> by default and says where', () => {
+    const repo = fileURLToPath(new URL('../../../../', import.meta.url));
+    const cwd = mkdtempSync(join(tmpdir(), 'tengen-match-cwd-'));
+    const engine = `${process.execPath} ${fileURLToPath(new URL('../../../fixtures/go/pass-engine.mjs', import.meta.url))} 0 pass`;
+    const r = spawnSync(process.execPath, [join(repo, 'bin', 'tengen.js'), 'match', '--black', engine, '--white', engine, '--games', '2', '--size', '5'], { cwd, encoding: 'utf8', timeout: 60_000 });
+    expect(r.status, r.stderr).toBe(0);
+    const m = /the games are saved as SGF in (runs\/match\/\d{8}-\d{6})\n/.exec(r.stdout);
+    expect(m, r.stdout).not.toBeNull();
+    expect(readdirSync(join(cwd, m![1]!)).filter((f) => f.endsWith('.sgf'))).toHaveLength(2);
+    expect(existsSync(join(cwd, 'match-sgf'))).toBe(false);
   }, 60_000);
 });
