@@ -15,7 +15,7 @@ import { type NumArray, loadCheckpoint, need, saveCheckpoint } from '../common/c
 import { initMlpWeights } from '../common/mlp.ts';
 import { type EngineName, type ResolvedEngine, resolveEngine } from '../common/engine.ts';
 import { maybeYield } from '../common/yield.ts';
-import { ReplayBuffer } from './replay-buffer.ts';
+import { type ReplayBatch, ReplayBuffer } from './replay-buffer.ts';
 import { type QNet, TfQNet } from './q-net.ts';
 import { OrtQNet } from './q-net-ort.ts';
 
@@ -108,6 +108,8 @@ export class DQN implements Agent {
   private readonly nA: number;
   private readonly actStart: number;
   private readonly replay: ReplayBuffer;
+  /** The minibatch buffers, reused by every gradient step. */
+  private batch: ReplayBatch | null = null;
   private rng: Rng;
   private pool: EnvPool;
   private stepsSinceTrain = 0;
@@ -160,7 +162,8 @@ export class DQN implements Agent {
 
   /** One gradient step on a replay minibatch; returns the Huber loss. */
   private train(lr: number): number {
-    const loss = this.net.train(this.replay.sample(this.options.batchSize, this.rng), lr);
+    this.batch = this.replay.sample(this.options.batchSize, this.rng, this.batch ?? undefined);
+    const loss = this.net.train(this.batch, lr);
     this.numUpdates++;
     return loss;
   }

@@ -22,7 +22,7 @@ export class OrtQNet implements QNet {
   private readonly onlineViews: Float32Array[];
   private readonly optimizer: FlatOptimizer;
   private readonly forward: { program: Program; feeds: Record<string, OrtTensor> };
-  private trainer: { program: Program; feeds: Record<string, OrtTensor>; fetches: Record<string, OrtTensor>; loss: Float32Array; batch: number } | null = null;
+  private trainer: { program: Program; feeds: Record<string, OrtTensor>; fetches: Record<string, OrtTensor>; loss: Float32Array; batch: number; mask: Float32Array } | null = null;
   private readonly obsDim: number;
   private readonly nA: number;
 
@@ -85,7 +85,7 @@ export class OrtQNet implements QNet {
     const fetches: Record<string, OrtTensor> = { loss: program.tensor(lossBuf, []) };
     this.layout.views(this.grads).forEach((v, i) => (fetches[`g${i}`] = program.tensor(v, this.layout.shapes[i]!)));
     const feeds = { ...this.feedsFor(program, 'p', this.onlineViews), ...this.feedsFor(program, 't', this.layout.views(this.target)) };
-    return { program, feeds, fetches, loss: lossBuf, batch: B };
+    return { program, feeds, fetches, loss: lossBuf, batch: B, mask: new Float32Array(B * nA) };
   }
 
   train(b: ReplayBatch, lr: number): number {
@@ -94,8 +94,8 @@ export class OrtQNet implements QNet {
       this.trainer?.program.dispose();
       this.trainer = this.buildTrainer(B);
     }
-    const { program: p, feeds, fetches, loss } = this.trainer;
-    const mask = new Float32Array(B * this.nA);
+    const { program: p, feeds, fetches, loss, mask } = this.trainer;
+    mask.fill(0);
     for (let i = 0; i < B; i++) mask[i * this.nA + b.actions[i]!] = 1;
     p.run(
       {

@@ -53,11 +53,13 @@ export class ReplayBuffer {
     if (this.pos === 0) this.full = true;
   }
 
-  sample(batchSize: number, rng: Rng): ReplayBatch {
+  /** A uniform minibatch (with replacement); written into `into` when given (it must hold batchSize rows). */
+  sample(batchSize: number, rng: Rng, into?: ReplayBatch): ReplayBatch {
     const n = this.size;
     if (n === 0) throw new Error('ReplayBuffer: cannot sample from an empty buffer');
     const d = this.obsDim;
-    const b: ReplayBatch = {
+    if (into && into.rewards.length !== batchSize) throw new Error(`ReplayBuffer: the batch to fill holds ${into.rewards.length} rows, not ${batchSize}`);
+    const b: ReplayBatch = into ?? {
       obs: new Float32Array(batchSize * d),
       nextObs: new Float32Array(batchSize * d),
       actions: new Int32Array(batchSize),
@@ -66,8 +68,10 @@ export class ReplayBuffer {
     };
     for (let k = 0; k < batchSize; k++) {
       const i = rng.int(n);
-      b.obs.set(this.obs.subarray(i * d, i * d + d), k * d);
-      b.nextObs.set(this.nextObs.subarray(i * d, i * d + d), k * d);
+      for (let j = 0; j < d; j++) {
+        b.obs[k * d + j] = this.obs[i * d + j]!;
+        b.nextObs[k * d + j] = this.nextObs[i * d + j]!;
+      }
       b.actions[k] = this.actions[i]!;
       b.rewards[k] = this.rewards[i]!;
       b.dones[k] = this.dones[i]!;
