@@ -41,9 +41,9 @@ function count(g: Graph, x: Val, axes: number[]): Val {
   return g.cast(prod, 'float32');
 }
 
-type Rule = (g: Graph, n: GraphNode, dy: Val) => (Val | null)[];
+export type GradRule = (g: Graph, n: GraphNode, dy: Val) => (Val | null)[];
 
-const RULES: Record<string, Rule> = {
+const RULES: Record<string, GradRule> = {
   Identity: (_g, _n, dy) => [dy],
   Add: (g, n, dy) => [unbroadcast(g, dy, n.inputs[0]!.shape), unbroadcast(g, dy, n.inputs[1]!.shape)],
   Sub: (g, n, dy) => [unbroadcast(g, dy, n.inputs[0]!.shape), unbroadcast(g, g.neg(dy), n.inputs[1]!.shape)],
@@ -131,6 +131,7 @@ const RULES: Record<string, Rule> = {
   },
   Slice: (g, n, dy) => {
     const x = n.inputs[0]!;
+    if (n.attrs['reverse']) return [g.reverse(dy, n.attrs['reverse'] as number[])];
     const r = x.shape.length;
     const pads = new Array<number>(2 * r).fill(0);
     const starts = n.attrs['starts'] as number[];
@@ -154,7 +155,7 @@ const RULES: Record<string, Rule> = {
 };
 
 /** Register (or replace) the gradient rule of an op type (e.g. Conv, from the conv-net builder). */
-export function registerGradRule(op: string, rule: Rule): void {
+export function registerGradRule(op: string, rule: GradRule): void {
   RULES[op] = rule;
 }
 

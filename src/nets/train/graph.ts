@@ -55,6 +55,8 @@ export interface GraphNode {
   readonly attrs: Attrs;
   /** True for ops whose output carries no gradient (comparisons, argmax, stopGradient). */
   readonly nondiff: boolean;
+  /** Composite ops (see Graph.composite): intermediate values their gradient rule reuses. */
+  readonly saved?: Record<string, Val>;
 }
 
 const ELEM: Record<DType, number> = { float32: onnx.TensorProto.DataType.FLOAT, int64: onnx.TensorProto.DataType.INT64, bool: onnx.TensorProto.DataType.BOOL };
@@ -94,6 +96,8 @@ export class Graph {
   private readonly outputs: IValueInfoProto[] = [];
   private readonly constCache = new Map<string, Val>();
   private counter = 0;
+  /** Inside Graph.composite: nodes go to ONNX but not to the autodiff record. */
+  private hidden = 0;
 
   input(name: string, shape: Dim[], dtype: DType = 'float32'): Val {
     const v: Val = { name, shape, dtype };
@@ -144,14 +148,42 @@ export class Graph {
   addNode(op: string, inputs: Val[], attrs: Attrs, shape: Dim[], dtype: DType, o: NodeOptions = {}): Val {
     const output: Val = { name: o.name ?? `${op.toLowerCase()}${this.counter++}`, shape, dtype };
     const node: GraphNode = { op, inputs, output, attrs: { ...attrs, ...o.meta }, nondiff: o.nondiff ?? false };
-    this.nodes.push(node);
-    this.producer.set(output.name, node);
+    if (this.hidden === 0) {
+      this.nodes.push(node);
+      this.producer.set(output.name, node);
+    }
     const extraInputs = o.extraInputs ?? [];
     const attribute: IAttributeProto[] = Object.entries(attrs).map(([k, a]) =>
       Array.isArray(a) ? { name: k, type: AT.INTS, ints: a } : FLOAT_ATTRS.has(k) ? { name: k, type: AT.FLOAT, f: a } : { name: k, type: AT.INT, i: a },
     );
     this.protoNodes.push({ opType: op, input: [...inputs.map((v) => v.name), ...extraInputs.map((v) => v.name)], output: [output.name], name: output.name, attribute });
     return output;
+  }
+
+  /**
+   * An op made of several ONNX nodes that autodiff treats as one: `build` emits the nodes (unseen
+   * by autodiff) and returns the output and the intermediates the op's gradient rule needs, and
+   * one node `op` over `inputs` is recorded (its rule: autodiff.registerGradRule).
+   */
+  composite(op: string, inputs: Val[], attrs: Attrs, build: () => { output: Val; saved?: Record<string, Val> }): Val {
+    this.hidden++;
+    let r: { output: Val; saved?: Record<string, Val> };
+    try {
+      r = build();
+    } finally {
+      this.hidden--;
+    }
+    const node: GraphNode = { op, inputs, output: r.output, attrs, nondiff: false, saved: r.saved };
+    if (this.hidden === 0) {
+      this.nodes.push(node);
+      this.producer.set(r.output.name, node);
+    }
+    return r.output;
+  }
+
+  /** An int64 constant tensor (gather indices). */
+  intTensor(values: BigInt64Array, dims: number[]): Val {
+    return this.initializer(values, dims, 'int64');
   }
 
   // ---- element-wise ----
@@ -327,6 +359,20 @@ export class Graph {
       shape[a] = Math.max(0, e - s);
     });
     return this.addNode('Slice', [x], {}, shape, x.dtype, { extraInputs: [this.ints(starts), this.ints(ends), this.ints(axes)], meta: { starts, ends, axes } });
+  }
+  /** x with the order of its elements along `axes` reversed (static sizes). */
+  reverse(x: Val, axes: number[]): Val {
+    const big = 2 ** 31 - 1;
+    return this.addNode('Slice', [x], {}, [...x.shape], x.dtype, {
+      extraInputs: [this.ints(axes.map(() => -1)), this.ints(axes.map(() => -big)), this.ints(axes), this.ints(axes.map(() => -1))],
+      meta: { reverse: axes },
+    });
+  }
+  /** Rows of x along `axis` picked by constant int64 indices (output shape: x's with that axis replaced by idx's shape). */
+  gather(x: Val, idx: Val, axis: number): Val {
+    const a = normAxis(axis, x.shape.length);
+    const shape = [...x.shape.slice(0, a), ...idx.shape, ...x.shape.slice(a + 1)];
+    return this.addNode('Gather', [x], { axis: a }, shape, x.dtype, { extraInputs: [idx] });
   }
   /** Zero-pad: pads = [begin of each axis..., end of each axis...] (ONNX order). */
   pad(x: Val, pads: number[]): Val {
