@@ -21,8 +21,8 @@ export class OrtQNet implements QNet {
   private readonly grads: Float32Array;
   private readonly onlineViews: Float32Array[];
   private readonly optimizer: FlatOptimizer;
-  private readonly forward: { program: Program; feeds: Record<string, OrtTensor> };
-  private trainer: { program: Program; feeds: Record<string, OrtTensor>; fetches: Record<string, OrtTensor>; loss: Float32Array; batch: number; mask: Float32Array } | null = null;
+  private readonly forward: { program: Program; feeds: Record<string, OrtTensor>; one: { x: Float32Array; q: Float32Array; feeds: Record<string, OrtTensor>; fetches: Record<string, OrtTensor> } };
+  private trainer: { program: Program; feeds: Record<string, OrtTensor>; fetches: Record<string, OrtTensor>; loss: Float32Array; batch: number; mask: Float32Array; wrapped: ReplayBatch | null } | null = null;
   private readonly obsDim: number;
   private readonly nA: number;
 
@@ -45,7 +45,11 @@ export class OrtQNet implements QNet {
     const x = g.input('x', ['N', this.obsDim]);
     g.output('q', mlpGraph(g, x, this.layout.shapes.map((s, i) => g.input(`p${i}`, s)), 'relu'));
     const program = new Program(g.toOnnx());
-    this.forward = { program, feeds: this.feedsFor(program, 'p', this.onlineViews) };
+    const feeds = this.feedsFor(program, 'p', this.onlineViews);
+    const x1 = new Float32Array(this.obsDim);
+    const q1 = new Float32Array(this.nA);
+    const one = { x: x1, q: q1, feeds: { ...feeds, x: program.tensor(x1, [1, this.obsDim]) }, fetches: { q: program.tensor(q1, [1, this.nA]) } };
+    this.forward = { program, feeds, one };
   }
 
   private feedsFor(p: Program, prefix: string, views: Float32Array[]): Record<string, OrtTensor> {
@@ -55,7 +59,13 @@ export class OrtQNet implements QNet {
   }
 
   qValues(x: Float32Array, n: number): Float32Array {
-    const { program, feeds } = this.forward;
+    const { program, feeds, one } = this.forward;
+    if (n === 1) {
+      // The greedy action, every environment step: reuse one input and one output buffer.
+      one.x.set(x.subarray(0, this.obsDim));
+      program.run(one.feeds, one.fetches);
+      return one.q.slice();
+    }
     return program.run({ ...feeds, x: program.tensor(x, [n, this.obsDim]) }, { q: null })['q']!.data as Float32Array;
   }
 
@@ -85,7 +95,7 @@ export class OrtQNet implements QNet {
     const fetches: Record<string, OrtTensor> = { loss: program.tensor(lossBuf, []) };
     this.layout.views(this.grads).forEach((v, i) => (fetches[`g${i}`] = program.tensor(v, this.layout.shapes[i]!)));
     const feeds = { ...this.feedsFor(program, 'p', this.onlineViews), ...this.feedsFor(program, 't', this.layout.views(this.target)) };
-    return { program, feeds, fetches, loss: lossBuf, batch: B, mask: new Float32Array(B * nA) };
+    return { program, feeds, fetches, loss: lossBuf, batch: B, mask: new Float32Array(B * nA), wrapped: null };
   }
 
   train(b: ReplayBatch, lr: number): number {
@@ -94,22 +104,24 @@ export class OrtQNet implements QNet {
       this.trainer?.program.dispose();
       this.trainer = this.buildTrainer(B);
     }
-    const { program: p, feeds, fetches, loss, mask } = this.trainer;
-    mask.fill(0);
-    for (let i = 0; i < B; i++) mask[i * this.nA + b.actions[i]!] = 1;
-    p.run(
-      {
-        ...feeds,
+    const t = this.trainer;
+    const p = t.program;
+    t.mask.fill(0);
+    for (let i = 0; i < B; i++) t.mask[i * this.nA + b.actions[i]!] = 1;
+    // The agent refills the same minibatch buffers every step: wrap them once.
+    if (t.wrapped !== b) {
+      Object.assign(t.feeds, {
         obs: p.tensor(b.obs, [B, this.obsDim]),
         next_obs: p.tensor(b.nextObs, [B, this.obsDim]),
-        mask: p.tensor(mask, [B, this.nA]),
+        mask: p.tensor(t.mask, [B, this.nA]),
         rewards: p.tensor(b.rewards, [B]),
         dones: p.tensor(b.dones, [B]),
-      },
-      fetches,
-    );
+      });
+      t.wrapped = b;
+    }
+    p.run(t.feeds, t.fetches);
     this.optimizer.step(lr, this.c.maxGradNorm);
-    return loss[0]!;
+    return t.loss[0]!;
   }
 
   updateTarget(tau: number): void {

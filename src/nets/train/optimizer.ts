@@ -100,7 +100,7 @@ export class FlatOptimizer {
     this.t++;
     const { k, at, padded: n, beta1: b1, beta2: b2, eps } = this;
     if (!k) this.stepJs(lr, s);
-    else if (this.kind === 'adam') k.adam(at.p, at.g, at.m, at.v, n, s, b1, 1 - b1, b2, 1 - b2, lr / (1 - Math.pow(b1, this.t)), Math.sqrt(1 - Math.pow(b2, this.t)), eps);
+    else if (this.kind === 'adam') k.adam(at.p, at.g, at.m, at.v, n, s, b1, 1 - b1, b2, 1 - b2, lr / (1 - Math.pow(b1, this.t)), 1 / Math.sqrt(1 - Math.pow(b2, this.t)), eps);
     else if (this.kind === 'rmsprop') k.rmsprop(at.p, at.g, at.v, n, s, b2, 1 - b2, lr, eps);
     else if (this.kind === 'momentum') k.momentum(at.p, at.g, at.m, n, s, this.mu, lr);
     else k.adamTf(at.p, at.g, at.m, at.v, n, s, b1, 1 - b1, b2, 1 - b2, lr, 1 - Math.pow(b1, this.t), 1 - Math.pow(b2, this.t), eps);

@@ -16,7 +16,8 @@ export interface OptimKernels {
   memory: WasmMemory;
   /** Sum of squares of n floats at byte offset g (in doubles). */
   sumsq(g: number, n: number): number;
-  adam(p: number, g: number, m: number, v: number, n: number, s: number, b1: number, omb1: number, b2: number, omb2: number, stepSize: number, rootBc2: number, eps: number): void;
+  /** invRootBc2 = 1 / sqrt(1 - b2^t): a multiply where PyTorch divides (one division less per element; same up to rounding). */
+  adam(p: number, g: number, m: number, v: number, n: number, s: number, b1: number, omb1: number, b2: number, omb2: number, stepSize: number, invRootBc2: number, eps: number): void;
   adamTf(p: number, g: number, m: number, v: number, n: number, s: number, b1: number, omb1: number, b2: number, omb2: number, lr: number, bc1: number, bc2: number, eps: number): void;
   rmsprop(p: number, g: number, v: number, n: number, s: number, a: number, oma: number, lr: number, eps: number): void;
   momentum(p: number, g: number, m: number, n: number, s: number, mu: number, lr: number): void;
@@ -108,12 +109,12 @@ function sumsqKernel(): FuncDef {
 }
 
 function adamKernel(): FuncDef {
-  const k = new LoopKernel('adam', ['p', 'g', 'm', 'v'], ['s', 'b1', 'omb1', 'b2', 'omb2', 'step', 'rbc2', 'eps'], ['gs', 'mt', 'vt']);
+  const k = new LoopKernel('adam', ['p', 'g', 'm', 'v'], ['s', 'b1', 'omb1', 'b2', 'omb2', 'step', 'irbc2', 'eps'], ['gs', 'mt', 'vt']);
   k.load('g').get('s').f(F32X4_MUL).set('gs');
   k.addr('m').get('b1').load('m').f(F32X4_MUL).get('omb1').get('gs').f(F32X4_MUL).f(F32X4_ADD).tee('mt').store();
   k.addr('v').get('b2').load('v').f(F32X4_MUL).get('omb2').get('gs').f(F32X4_MUL).get('gs').f(F32X4_MUL).f(F32X4_ADD).tee('vt').store();
-  // p -= step * m / (sqrt(v) / rbc2 + eps)
-  k.addr('p').load('p').get('step').get('mt').f(F32X4_MUL).get('vt').f(F32X4_SQRT).get('rbc2').f(F32X4_DIV).get('eps').f(F32X4_ADD).f(F32X4_DIV).f(F32X4_SUB).store();
+  // p -= step * m / (sqrt(v) * irbc2 + eps)
+  k.addr('p').load('p').get('step').get('mt').f(F32X4_MUL).get('vt').f(F32X4_SQRT).get('irbc2').f(F32X4_MUL).get('eps').f(F32X4_ADD).f(F32X4_DIV).f(F32X4_SUB).store();
   return k.finish();
 }
 
