@@ -3,7 +3,7 @@
  *
  *   npx tsx bench/rl.ts [--runs cliff,frozenlake,taxi,blackjack,cartpole-dqn,cartpole-ppo,
  *                        cartpole-a2c,cartpole-reinforce,acrobot-dqn,mountaincar-dqn,pendulum-ppo]
- *                       [--seeds N] [--backend wasm|cpu] [--eval-every K] [--max-minutes M]
+ *                       [--seeds N] [--backend wasm|cpu] [--eval-every K] [--max-minutes M] [--engine auto|onnxruntime|tfjs]
  *
  * `--runs report` only rewrites rl.md from the saved rows. Default runs: the tabular ones plus DQN and PPO on CartPole. --max-minutes caps each seed's
  * training time (the row then says where it stopped). Each target's row is written to
@@ -23,6 +23,7 @@ import { McControl } from '../src/agents/tabular/mc-control.ts';
 import { finiteHorizonValue, type TransitionTable } from '../src/agents/tabular/dp.ts';
 import { type AlgoName, createAgent, zooPreset } from '../src/agents/common/algorithms.ts';
 import { evaluatePolicy } from '../src/agents/common/evaluate.ts';
+import { type EngineName, resolveEngine } from '../src/agents/common/engine.ts';
 
 const here = dirname(fileURLToPath(import.meta.url));
 /** One JSON file per target, so runs in parallel processes never overwrite each other. */
@@ -84,8 +85,10 @@ function writeMarkdown(rows: Row[]): void {
     "  env's transition table (success / return within the env's time limit), averaged over the initial-state distribution.",
     '- Blackjack-v1 is Gymnasium\'s registration (sab=True); the greedy policy is scored over 1M fresh episodes per seed.',
     '- Deep-RL rows: RL Zoo hyperparameters where they exist; every K steps the deterministic policy plays 10 episodes on',
-    '  fresh seeds, and training stops at the first evaluation that meets the target ("steps" = that step count). SPS counts',
-    '  training steps per second of wall time including those evaluations. A time cap, where used, is stated in the row.',
+    '  fresh seeds, and training stops at the first evaluation that meets the target ("steps" = that step count). Training SPS',
+    '  counts environment steps per second of wall time spent training (evaluation time excluded, and given on its own);',
+    '  "wall to target" includes the evaluations. The training engine (src/agents/common/engine.ts) is named per row. A time',
+    '  cap, where used, is stated in the row.',
     '',
     '| Task | Target | Measured | Met | Detail | Run |',
     '|---|---|---|---|---|---|',
@@ -196,12 +199,14 @@ async function blackjack(seeds: number): Promise<void> {
 }
 
 let maxMinutes = Infinity;
+let engine: EngineName = 'auto';
+let engineName = '';
 
 async function deep(id: string, algo: AlgoName, envId: string, budget: number, target: number, seeds: number, evalEvery: number, extra: Record<string, unknown> = {}): Promise<void> {
   const preset = zooPreset(algo, envId);
-  const out: { reached: number | null; wall: number | null; best: number; final: number; sps: number; steps: number; cut: boolean }[] = [];
+  const out: { reached: number | null; wall: number | null; best: number; final: number; sps: number; evalSecs: number; steps: number; cut: boolean }[] = [];
   for (let seed = 0; seed < seeds; seed++) {
-    const agent = createAgent(algo, algo === 'ppo' || algo === 'a2c' ? () => make(envId) : make(envId), { ...(preset?.options ?? {}), ...extra, seed });
+    const agent = createAgent(algo, algo === 'ppo' || algo === 'a2c' ? () => make(envId) : make(envId), { ...(preset?.options ?? {}), ...extra, seed, engine });
     const t0 = performance.now();
     let next = evalEvery;
     let reached: number | null = null;
@@ -209,6 +214,7 @@ async function deep(id: string, algo: AlgoName, envId: string, budget: number, t
     let best = -Infinity;
     let last = -Infinity;
     let cut = false;
+    let evalSecs = 0;
     await agent.learn(budget, {
       onIteration: (it) => {
         if ((performance.now() - t0) / 60_000 > maxMinutes) {
@@ -217,7 +223,9 @@ async function deep(id: string, algo: AlgoName, envId: string, budget: number, t
         }
         if (it.numTimesteps < next) return;
         next += evalEvery;
+        const te = performance.now();
         const e = evaluatePolicy((o) => agent.predict(o, true), make(envId), 10, 1_000_000 + it.numTimesteps).mean;
+        evalSecs += (performance.now() - te) / 1000;
         last = e;
         best = Math.max(best, e);
         console.log(`  ${id} seed ${seed} step ${it.numTimesteps} eval ${fmt(e, 1)} (${fmt((performance.now() - t0) / 1000, 0)} s)`);
@@ -229,7 +237,7 @@ async function deep(id: string, algo: AlgoName, envId: string, budget: number, t
       },
     });
     const secs = (performance.now() - t0) / 1000;
-    out.push({ reached, wall, best, final: last, sps: agent.numTimesteps / secs, steps: agent.numTimesteps, cut });
+    out.push({ reached, wall, best, final: last, sps: agent.numTimesteps / (secs - evalSecs), evalSecs, steps: agent.numTimesteps, cut });
     agent.dispose();
   }
   const hit = out.filter((o) => o.reached !== null);
@@ -241,7 +249,7 @@ async function deep(id: string, algo: AlgoName, envId: string, budget: number, t
     target: '',
     measured,
     met: hit.length === seeds,
-    detail: `${algo} ${preset ? 'RL Zoo preset' : 'defaults'}${Object.keys(extra).length ? ' + ' + JSON.stringify(extra) : ''}, eval 10 eps every ${evalEvery / 1000}k; SPS ${out.map((o) => fmt(o.sps, 0)).join(', ')}; wall to target ${out.map((o) => (o.wall === null ? '-' : `${fmt(o.wall, 0)} s`)).join(', ')}; best eval ${out.map((o) => fmt(o.best, 1)).join(', ')}`,
+    detail: `${algo} ${preset ? 'RL Zoo preset' : 'defaults'}${Object.keys(extra).length ? ' + ' + JSON.stringify(extra) : ''}, ${engineName} engine, eval 10 eps every ${evalEvery / 1000}k; training SPS ${out.map((o) => fmt(o.sps, 0)).join(', ')}; evaluation ${out.map((o) => `${fmt(o.evalSecs, 1)} s`).join(', ')}; wall to target (with evaluation) ${out.map((o) => (o.wall === null ? '-' : `${fmt(o.wall, 0)} s`)).join(', ')}; best eval ${out.map((o) => fmt(o.best, 1)).join(', ')}`,
   });
 }
 
@@ -250,8 +258,10 @@ async function main(): Promise<void> {
   const seeds = Number(arg('seeds', '3'));
   const evalEvery = Number(arg('eval-every', '5000'));
   maxMinutes = Number(arg('max-minutes', 'Infinity'));
+  engine = arg('engine', 'auto') as EngineName;
+  engineName = resolveEngine(engine, 'bench');
   const backend = await initBackend({ backend: arg('backend', 'wasm'), quiet: true });
-  console.log(`backend ${backend}, seeds ${seeds}, runs ${runs.join(',')}`);
+  console.log(`backend ${backend}, engine ${engineName}, seeds ${seeds}, runs ${runs.join(',')}`);
   for (const r of runs) {
     const t0 = performance.now();
     if (r === 'report') writeMarkdown(loadRows());

@@ -7,15 +7,14 @@
  */
 import { Rng } from '../../util/rng.ts';
 import { type Callbacks, type EnvSource, check, checkTotal, resolveOptions } from '../common/agent.ts';
-import { ActorCritic } from '../common/actor-critic.ts';
+import type { ActorCritic } from '../common/actor-critic.ts';
 import { EnvPool } from '../common/env-pool.ts';
 import { type Schedule, checkSchedule, scheduleValue } from '../common/schedule.ts';
 import { PolicyGradientAgent, buildActorCritic, normalizeAdvantages, readAgentCheckpoint } from '../common/policy-gradient.ts';
-import { Optimizer } from '../common/optim.ts';
+import type { EngineName } from '../common/engine.ts';
 import { collectRollout } from '../common/rollout.ts';
 import type { Activation } from '../common/mlp.ts';
 import { maybeYield } from '../common/yield.ts';
-import { tf } from '../common/tf.ts';
 
 export interface A2COptions {
   /** Learning rate (constant or schedule). */
@@ -38,6 +37,8 @@ export interface A2COptions {
   activation: Activation;
   logStdInit: number;
   seed: number;
+  /** Numerics: 'onnxruntime', 'tfjs', or 'auto' (the first where it loads); see common/engine.ts. */
+  engine: EngineName;
 }
 
 /** Stable-Baselines3's A2C defaults. */
@@ -56,6 +57,7 @@ export const A2C_DEFAULTS: A2COptions = {
   activation: 'tanh',
   logStdInit: 0,
   seed: 0,
+  engine: 'auto',
 };
 
 /** RL Zoo (hyperparams/a2c.yml) tuned settings. */
@@ -68,7 +70,6 @@ export class A2C extends PolicyGradientAgent<A2COptions> {
   readonly algo = 'a2c';
   readonly options: A2COptions;
   readonly policy: ActorCritic;
-  protected readonly optimizer: Optimizer;
   protected readonly rng: Rng;
   protected readonly pool: EnvPool;
 
@@ -79,8 +80,7 @@ export class A2C extends PolicyGradientAgent<A2COptions> {
     for (const k of ['nSteps', 'nEnvs'] as const) check(Number.isInteger(o[k]) && o[k] > 0, this.algo, `${k} must be a positive integer, got ${o[k]}`);
     check(o.gamma >= 0 && o.gamma <= 1, this.algo, `gamma must be in [0, 1], got ${o.gamma}`);
     check(o.gaeLambda >= 0 && o.gaeLambda <= 1, this.algo, `gaeLambda must be in [0, 1], got ${o.gaeLambda}`);
-    ({ policy: this.policy, rng: this.rng, pool: this.pool } = buildActorCritic(env, o.nEnvs, this.algo, o));
-    this.optimizer = o.useRmsProp ? new Optimizer(this.policy.vars, 'rmsprop', { alpha: 0.99, eps: 1e-5 }) : new Optimizer(this.policy.vars, 'adam');
+    ({ policy: this.policy, rng: this.rng, pool: this.pool } = buildActorCritic(env, o.nEnvs, this.algo, o, o.useRmsProp ? { kind: 'rmsprop', alpha: 0.99, eps: 1e-5 } : { kind: 'adam' }));
   }
 
   /** One rollout: nSteps in each of nEnvs environments. */
@@ -93,7 +93,6 @@ export class A2C extends PolicyGradientAgent<A2COptions> {
     this.totalTimesteps = totalTimesteps;
     const o = this.options;
     const ac = this.policy;
-    const A = ac.continuous ? ac.actDim : 1;
     while (this.numTimesteps < totalTimesteps) {
       const progress = this.numTimesteps / Math.max(1, totalTimesteps);
       const lr = scheduleValue(o.learningRate, progress);
@@ -102,28 +101,10 @@ export class A2C extends PolicyGradientAgent<A2COptions> {
       const N = o.nSteps * this.pool.n;
       const adv = r.advantages.slice();
       if (o.normalizeAdvantage) normalizeAdvantages(adv, N);
-      const stats = tf.tidy(() => {
-        const x = tf.tensor2d(r.obs, [N, ac.obsDim]);
-        const at = ac.continuous ? tf.tensor2d(r.actions, [N, A]) : tf.tensor1d(r.actions);
-        const advT = tf.tensor1d(adv);
-        const retT = tf.tensor1d(r.returns);
-        let parts: tf.Tensor[] = [];
-        const { grads } = tf.variableGrads(() => {
-          const ev = ac.evaluate(x, at);
-          const pgLoss = tf.neg(tf.mean(tf.mul(advT, ev.logProb)));
-          const vfLoss = tf.mean(tf.square(tf.sub(retT, ev.values)));
-          const entLoss = tf.neg(tf.mean(ev.entropy));
-          parts = [pgLoss, vfLoss, entLoss].map((t) => tf.keep(t));
-          return tf.add(tf.add(pgLoss, tf.mul(entLoss, o.entCoef)), tf.mul(vfLoss, o.vfCoef)) as tf.Scalar;
-        }, ac.vars);
-        this.optimizer.step(ac.vars.map((v) => grads[v.name]!), lr, o.maxGradNorm);
-        const vals = parts.map((t) => t.dataSync()[0]!);
-        parts.forEach((t) => t.dispose());
-        return vals;
-      });
+      const stats = ac.train({ n: N, x: r.obs, actions: r.actions, advantages: adv, returns: r.returns }, { kind: 'pg', entCoef: o.entCoef, vfCoef: o.vfCoef }, lr, o.maxGradNorm);
       this.numUpdates++;
-      const metrics: Record<string, number> = { 'losses/policy_loss': stats[0]!, 'losses/value_loss': stats[1]!, 'losses/entropy_loss': stats[2]!, learning_rate: lr };
-      if (ac.logStd) metrics['std'] = Math.exp(ac.logStd.dataSync()[0]!);
+      const metrics: Record<string, number> = { 'losses/policy_loss': stats.policyLoss, 'losses/value_loss': stats.valueLoss, 'losses/entropy_loss': stats.entropyLoss, learning_rate: lr };
+      if (ac.continuous) metrics['std'] = Math.exp(ac.net.logStd()[0]!);
       const go = cb.onIteration?.({ numTimesteps: this.numTimesteps, metrics }) !== false;
       if (!go || r.stop) break;
       await maybeYield();

@@ -11,12 +11,20 @@
 import { tf } from '../../nets/backend.ts';
 import type { Sample } from './replay-buffer.ts';
 import { learningRateAt, type LrStep, type OptimizerName } from './config.ts';
+import { OrtTrainStep } from './trainer-ort.ts';
+import { nativeRuntime, nativeRuntimeError } from '../../nets/train/ort.ts';
+import { UnsupportedModelError } from '../../nets/train/model-graph.ts';
 
 export interface TrainerOptions {
   optimizer: OptimizerName;
   lrSchedule: LrStep[];
   momentum: number;
   l2: number;
+  /**
+   * 'onnxruntime': each step one native graph call (./trainer-ort.ts); 'tfjs': tf.variableGrads on
+   * the tfjs backend; 'auto' (default): onnxruntime where it loads and supports the net's layers.
+   */
+  engine?: 'auto' | 'onnxruntime' | 'tfjs';
 }
 
 export interface StepStats {
@@ -39,6 +47,10 @@ export interface OptimizerSlot {
 export class Trainer {
   readonly model: tf.LayersModel;
   readonly opts: TrainerOptions;
+  /** Which engine trains, and why not onnxruntime when it is tfjs under 'auto'. */
+  readonly engine: 'onnxruntime' | 'tfjs';
+  readonly engineNote: string;
+  private readonly ort: OrtTrainStep | null = null;
   private optimizer: tf.Optimizer;
   /** Training steps taken so far (drives the learning-rate schedule). */
   step = 0;
@@ -51,6 +63,22 @@ export class Trainer {
     this.optimizer = makeOptimizer(opts, learningRateAt(opts.lrSchedule, 0));
     this.inputShape = model.inputs[0]!.shape.slice(1) as number[];
     this.numActions = model.outputs[0]!.shape[1] as number;
+    const engine = opts.engine ?? 'auto';
+    let note = '';
+    if (engine !== 'tfjs') {
+      if (!nativeRuntime()) note = `onnxruntime-node does not load (${nativeRuntimeError()})`;
+      else {
+        try {
+          this.ort = new OrtTrainStep(model, opts);
+        } catch (e) {
+          if (!(e instanceof UnsupportedModelError)) throw e;
+          note = `the onnxruntime trainer does not support ${e.message}`;
+        }
+      }
+      if (!this.ort && engine === 'onnxruntime') throw new Error(`Trainer: engine 'onnxruntime' unavailable: ${note}`);
+    }
+    this.engine = this.ort ? 'onnxruntime' : 'tfjs';
+    this.engineNote = note;
   }
 
   private setLr(lr: number): void {
@@ -63,6 +91,12 @@ export class Trainer {
   trainStep(b: Sample): StepStats {
     const t0 = performance.now();
     const lr = learningRateAt(this.opts.lrSchedule, this.step);
+    if (this.ort) {
+      const stats = this.ort.step(b, lr);
+      this.step++;
+      const secs = (performance.now() - t0) / 1000;
+      return { step: this.step, lr, ...stats, samplesPerSec: secs > 0 ? b.n / secs : 0 };
+    }
     this.setLr(lr);
     const vars = this.model.trainableWeights.map((w) => (w as unknown as { val: tf.Variable }).val);
     const kernels = vars.filter((v) => /kernel/.test(v.name));
@@ -96,6 +130,7 @@ export class Trainer {
 
   /** Optimizer slots (momentum / Adam moments) and the iteration count, as plain arrays. */
   async getState(): Promise<OptimizerSlot[]> {
+    if (this.ort) return this.ort.getState();
     const ws = await this.optimizer.getWeights();
     const out = ws.map((w) => ({ name: w.name, shape: [...w.tensor.shape], data: Float32Array.from(w.tensor.dataSync()) }));
     // getWeights makes a fresh tensor for the iteration count; the slots themselves stay owned.
@@ -106,6 +141,7 @@ export class Trainer {
   async setState(state: OptimizerSlot[], step: number): Promise<void> {
     this.step = step;
     if (state.length === 0) return;
+    if (this.ort) return this.ort.setState(state);
     const tensors = state.map((s) => ({ name: s.name, tensor: tf.tensor(s.data, s.shape) }));
     this.optimizer.dispose();
     this.optimizer = makeOptimizer(this.opts, learningRateAt(this.opts.lrSchedule, step));
@@ -115,6 +151,7 @@ export class Trainer {
 
   dispose(): void {
     this.optimizer.dispose();
+    this.ort?.dispose();
   }
 }
 

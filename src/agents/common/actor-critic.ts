@@ -5,17 +5,85 @@
  *  - Box actions: a diagonal Gaussian, state-dependent mean and a learned state-independent
  *    log standard deviation (initialised to `logStdInit`). Sampled actions are stored unclipped;
  *    the environment receives them clipped to the Box bounds.
- * Sampling runs in plain JS from our seeded Rng; log-probabilities and entropies for the losses
- * are computed in tf so they are differentiable.
+ * Sampling runs in plain JS from our seeded Rng. The networks' numerics (forward passes, the
+ * losses below and their gradients, the optimizer) belong to an ActorCriticNet of the chosen
+ * engine (./engine.ts): actor-critic-ort.ts or actor-critic-tf.ts. The losses, with
+ * logp = log pi(a|s), H = the policy's entropy, V = the value net, over a batch:
+ *
+ *   'pg'  (REINFORCE, A2C): -mean(A logp) + vfCoef mean((R - V)^2) - entCoef mean(H)
+ *   'ppo' (PPO):            -mean(min(A r, A clip(r, 1-c, 1+c))) + vfCoef mean((R - Vc)^2) - entCoef mean(H),
+ *                           r = exp(logp - logp_old), Vc = V_old + clip(V - V_old, -cv, cv) when cv > 0.
  */
 import { Rng } from '../../util/rng.ts';
 import { UserError } from '../../util/errors.ts';
 import { type SpaceInfo, encodeObs, obsSize, spaceInfo } from './env-types.ts';
-import { type Activation, Mlp, readVars, writeVars } from './mlp.ts';
-import { tf } from './tf.ts';
+import { type Activation, initMlpWeights } from './mlp.ts';
 import type { Action } from './env-pool.ts';
+import type { ResolvedEngine } from './engine.ts';
+import type { OptimizerState } from './optim.ts';
+import { TfActorCriticNet } from './actor-critic-tf.ts';
+import { OrtActorCriticNet } from './actor-critic-ort.ts';
 
-const LOG_2PI = Math.log(2 * Math.PI);
+export const LOG_2PI = Math.log(2 * Math.PI);
+
+/** The optimizer an agent trains with (PyTorch's Adam or RMSprop, src/agents/common/optim.ts). */
+export interface OptimizerSpec {
+  kind: 'adam' | 'rmsprop';
+  eps?: number;
+  /** RMSprop's smoothing constant. */
+  alpha?: number;
+}
+
+export type LossSpec = { kind: 'pg'; entCoef: number; vfCoef: number } | { kind: 'ppo'; entCoef: number; vfCoef: number; clip: number; clipVf: number };
+
+/** One batch of experience for a gradient step; arrays hold n rows. */
+export interface TrainBatch {
+  n: number;
+  /** Encoded observations, n * obsDim. */
+  x: Float32Array;
+  /** Raw actions: n (Discrete indices) or n * actDim (Box). */
+  actions: Float32Array;
+  advantages: Float32Array;
+  returns: Float32Array;
+  /** PPO: log-probabilities and values from the rollout. */
+  oldLogProbs?: Float32Array;
+  oldValues?: Float32Array;
+}
+
+export interface LossStats {
+  policyLoss: number;
+  valueLoss: number;
+  entropyLoss: number;
+  /** PPO: Schulman's k3 estimate of KL(old || new), and the fraction of ratios clipped. */
+  approxKl: number;
+  clipFraction: number;
+}
+
+/** The shapes of an actor-critic's networks. */
+export interface ActorCriticShape {
+  obsDim: number;
+  actDim: number;
+  continuous: boolean;
+  netArch: number[];
+  activation: Activation;
+}
+
+/** What an engine provides: forward passes, one training step, the weights and the optimizer's state. */
+export interface ActorCriticNet {
+  /** Policy outputs (logits or Gaussian means, n * actDim) and, when asked, values (n). */
+  forward(x: Float32Array, n: number, withValues: boolean): { out: Float32Array; values: Float32Array };
+  values(x: Float32Array, n: number): Float32Array;
+  /** Current log standard deviations (Box actions), else empty. */
+  logStd(): Float32Array;
+  /** One gradient step of `loss` on `batch`; `withStats` false lets an engine skip reading the loss parts back. */
+  train(batch: TrainBatch, loss: LossSpec, lr: number, maxGradNorm: number, withStats: boolean): LossStats;
+  /** Weights in the fixed order [pi W0, b0, ..., vf W0, b0, ..., logStd?] (checkpoints). */
+  readAll(): Float32Array[];
+  writeAll(values: Float32Array[], what: string): void;
+  getOptimizerState(): OptimizerState;
+  setOptimizerState(s: OptimizerState): void;
+  dispose(): void;
+}
 
 export class ActorCritic {
   readonly obsInfo: SpaceInfo;
@@ -26,11 +94,22 @@ export class ActorCritic {
   readonly actStart: number;
   readonly low: Float64Array;
   readonly high: Float64Array;
-  readonly pi: Mlp;
-  readonly vf: Mlp;
-  readonly logStd: tf.Variable | null;
+  readonly engine: ResolvedEngine;
+  readonly net: ActorCriticNet;
+  /** Number of weight tensors (checkpoint entries policy/0 ...). */
+  readonly numTensors: number;
 
-  constructor(observationSpace: unknown, actionSpace: unknown, netArch: number[], activation: Activation, rng: Rng, logStdInit: number, algo: string) {
+  constructor(
+    observationSpace: unknown,
+    actionSpace: unknown,
+    netArch: number[],
+    activation: Activation,
+    rng: Rng,
+    logStdInit: number,
+    algo: string,
+    engine: ResolvedEngine,
+    optimizer: OptimizerSpec,
+  ) {
     this.obsInfo = spaceInfo(observationSpace, `${algo}: observation space`);
     this.obsDim = obsSize(this.obsInfo);
     const act = spaceInfo(actionSpace, `${algo}: action space`);
@@ -40,14 +119,16 @@ export class ActorCritic {
     this.actStart = act.kind === 'discrete' ? act.start : 0;
     this.low = act.kind === 'box' ? act.low : new Float64Array(0);
     this.high = act.kind === 'box' ? act.high : new Float64Array(0);
-    this.pi = new Mlp([this.obsDim, ...netArch, this.actDim], activation, rng, 'orthogonal', 0.01);
-    this.vf = new Mlp([this.obsDim, ...netArch, 1], activation, rng, 'orthogonal', 1);
-    this.logStd = this.continuous ? tf.variable(tf.fill([this.actDim], logStdInit)) : null;
-  }
-
-  /** All trainable variables, in a fixed order (checkpoints, optimizer). */
-  get vars(): tf.Variable[] {
-    return [...this.pi.vars, ...this.vf.vars, ...(this.logStd ? [this.logStd] : [])];
+    this.engine = engine;
+    const shape: ActorCriticShape = { obsDim: this.obsDim, actDim: this.actDim, continuous: this.continuous, netArch, activation };
+    // Weights in checkpoint order: policy MLP (output gain 0.01), value MLP (gain 1), then log std.
+    const init = [
+      ...initMlpWeights([this.obsDim, ...netArch, this.actDim], rng, 'orthogonal', 0.01),
+      ...initMlpWeights([this.obsDim, ...netArch, 1], rng, 'orthogonal', 1),
+      ...(this.continuous ? [new Float32Array(this.actDim).fill(logStdInit)] : []),
+    ];
+    this.numTensors = init.length;
+    this.net = engine === 'onnxruntime' ? new OrtActorCriticNet(shape, init, optimizer) : new TfActorCriticNet(shape, init, optimizer);
   }
 
   encode(obs: unknown[]): Float32Array {
@@ -58,7 +139,7 @@ export class ActorCritic {
 
   /** Values V(x) for a batch of encoded observations. */
   values(x: Float32Array, n: number): Float32Array {
-    return tf.tidy(() => this.vf.apply(tf.tensor2d(x, [n, this.obsDim])).dataSync() as Float32Array).slice();
+    return this.net.values(x, n);
   }
 
   /**
@@ -66,13 +147,11 @@ export class ActorCritic {
    * n * actDim for Box, n for Discrete), their log-probabilities and the values.
    */
   act(x: Float32Array, n: number, rng: Rng | null, withValues = true): { actions: Float32Array; logProbs: Float32Array; values: Float32Array } {
-    const [out, values, logStd] = tf.tidy(() => {
-      const t = tf.tensor2d(x, [n, this.obsDim]);
-      return [this.pi.apply(t).dataSync() as Float32Array, withValues ? (this.vf.apply(t).dataSync() as Float32Array) : new Float32Array(n), this.logStd ? (this.logStd.dataSync() as Float32Array) : new Float32Array(0)];
-    });
+    const { out, values } = this.net.forward(x, n, withValues);
     const d = this.actDim;
     const logProbs = new Float32Array(n);
     if (this.continuous) {
+      const logStd = this.net.logStd();
       const actions = new Float32Array(n * d);
       for (let i = 0; i < n; i++) {
         let lp = 0;
@@ -111,23 +190,9 @@ export class ActorCritic {
     return a;
   }
 
-  /** Differentiable log pi(a|s), entropy and V(s) for a batch (call inside tf.tidy / grads). */
-  evaluate(x: tf.Tensor2D, actions: tf.Tensor): { logProb: tf.Tensor1D; entropy: tf.Tensor1D; values: tf.Tensor1D } {
-    const out = this.pi.apply(x);
-    const values = tf.reshape(this.vf.apply(x), [-1]) as tf.Tensor1D;
-    if (this.logStd) {
-      const std = tf.exp(this.logStd);
-      const z = tf.div(tf.sub(actions, out), std);
-      const logProb = tf.sum(tf.sub(tf.mul(tf.square(z), -0.5), tf.add(this.logStd, 0.5 * LOG_2PI)), 1) as tf.Tensor1D;
-      const entRow = tf.sum(tf.add(this.logStd, 0.5 + 0.5 * LOG_2PI));
-      const entropy = tf.mul(tf.onesLike(logProb), entRow) as tf.Tensor1D;
-      return { logProb, entropy, values };
-    }
-    const logp = tf.logSoftmax(out);
-    const mask = tf.oneHot(tf.cast(actions, 'int32') as tf.Tensor1D, this.actDim);
-    const logProb = tf.sum(tf.mul(logp, mask), 1) as tf.Tensor1D;
-    const entropy = tf.neg(tf.sum(tf.mul(tf.exp(logp), logp), 1)) as tf.Tensor1D;
-    return { logProb, entropy, values };
+  /** One gradient step (see the losses at the top of this file). */
+  train(batch: TrainBatch, loss: LossSpec, lr: number, maxGradNorm: number, withStats = true): LossStats {
+    return this.net.train(batch, loss, lr, maxGradNorm, withStats);
   }
 
   /** Predict for one observation (deterministic: argmax / mean). */
@@ -137,16 +202,14 @@ export class ActorCritic {
   }
 
   readAll(): Float32Array[] {
-    return readVars(this.vars);
+    return this.net.readAll();
   }
 
   writeAll(values: Float32Array[], what: string): void {
-    writeVars(this.vars, values, what);
+    this.net.writeAll(values, what);
   }
 
   dispose(): void {
-    this.pi.dispose();
-    this.vf.dispose();
-    this.logStd?.dispose();
+    this.net.dispose();
   }
 }

@@ -1,7 +1,7 @@
 /**
- * A plain multi-layer perceptron built from tf.Variables, initialised from our own seeded Rng
- * (so the same seed gives the same weights on any backend) and flattened to Float32Arrays for
- * checkpoints. Initialisations follow Stable-Baselines3:
+ * A plain multi-layer perceptron built from tf.Variables (the 'tfjs' engine), initialised from our
+ * own seeded Rng by initMlpWeights (so the same seed gives the same weights on any backend and
+ * either engine) and flattened to Float32Arrays for checkpoints. Initialisations follow Stable-Baselines3:
  *  - 'orthogonal' (PPO/A2C/REINFORCE): orthogonal weights with gain sqrt(2) on hidden layers and
  *    `outGain` on the last layer (0.01 policy head, 1 value head), zero biases;
  *  - 'torch' (DQN): PyTorch's nn.Linear default, U(-1/sqrt(fanIn), 1/sqrt(fanIn)) for weights and biases.
@@ -17,26 +17,14 @@ export class Mlp {
   readonly activation: Activation;
   readonly vars: tf.Variable[] = [];
 
-  constructor(sizes: number[], activation: Activation, rng: Rng, init: Init = 'orthogonal', outGain = 1) {
-    if (sizes.length < 2 || sizes.some((s) => !Number.isInteger(s) || s < 1)) throw new Error(`Mlp sizes must be positive integers, got [${sizes.join(', ')}]`);
+  /** An MLP holding the given weights ([W0, b0, W1, b1, ...], as initMlpWeights makes them). */
+  constructor(sizes: number[], activation: Activation, weights: Float32Array[]) {
+    if (weights.length !== 2 * (sizes.length - 1)) throw new Error(`Mlp: ${weights.length} weight tensors for ${sizes.length - 1} layers`);
     this.sizes = sizes.slice();
     this.activation = activation;
     for (let l = 0; l + 1 < sizes.length; l++) {
-      const fanIn = sizes[l]!;
-      const fanOut = sizes[l + 1]!;
-      const last = l + 2 === sizes.length;
-      let w: Float32Array;
-      const b = new Float32Array(fanOut);
-      if (init === 'orthogonal') {
-        w = orthogonal(fanIn, fanOut, last ? outGain : Math.SQRT2, rng);
-      } else {
-        const bound = 1 / Math.sqrt(fanIn);
-        w = new Float32Array(fanIn * fanOut);
-        for (let i = 0; i < w.length; i++) w[i] = rng.uniform(-bound, bound);
-        for (let i = 0; i < fanOut; i++) b[i] = rng.uniform(-bound, bound);
-      }
-      this.vars.push(tf.variable(tf.tensor2d(w, [fanIn, fanOut])));
-      this.vars.push(tf.variable(tf.tensor1d(b)));
+      this.vars.push(tf.variable(tf.tensor2d(weights[2 * l]!, [sizes[l]!, sizes[l + 1]!])));
+      this.vars.push(tf.variable(tf.tensor1d(weights[2 * l + 1]!)));
     }
   }
 
@@ -64,6 +52,33 @@ export class Mlp {
   dispose(): void {
     for (const v of this.vars) v.dispose();
   }
+}
+
+/**
+ * The seeded initial weights of an MLP with layer sizes [in, h1, ..., out]: [W0 (row-major
+ * [in, h1]), b0, W1, b1, ...]. Both training engines start from these, so one seed gives the same
+ * network on either.
+ */
+export function initMlpWeights(sizes: number[], rng: Rng, init: Init = 'orthogonal', outGain = 1): Float32Array[] {
+  if (sizes.length < 2 || sizes.some((s) => !Number.isInteger(s) || s < 1)) throw new Error(`Mlp sizes must be positive integers, got [${sizes.join(', ')}]`);
+  const out: Float32Array[] = [];
+  for (let l = 0; l + 1 < sizes.length; l++) {
+    const fanIn = sizes[l]!;
+    const fanOut = sizes[l + 1]!;
+    const last = l + 2 === sizes.length;
+    let w: Float32Array;
+    const b = new Float32Array(fanOut);
+    if (init === 'orthogonal') {
+      w = orthogonal(fanIn, fanOut, last ? outGain : Math.SQRT2, rng);
+    } else {
+      const bound = 1 / Math.sqrt(fanIn);
+      w = new Float32Array(fanIn * fanOut);
+      for (let i = 0; i < w.length; i++) w[i] = rng.uniform(-bound, bound);
+      for (let i = 0; i < fanOut; i++) b[i] = rng.uniform(-bound, bound);
+    }
+    out.push(w, b);
+  }
+  return out;
 }
 
 /** Values of a list of variables as Float32Arrays (for checkpoints). */

@@ -1,15 +1,15 @@
 /**
- * What REINFORCE, A2C and PPO share besides their update rule: an actor-critic policy, one
- * optimizer, an RNG and an environment pool, the step counters, and how all of that is predicted
+ * What REINFORCE, A2C and PPO share besides their update rule: an actor-critic policy (with its
+ * optimizer), an RNG and an environment pool, the step counters, and how all of that is predicted
  * with, saved (policy weights, optimizer slots, RNG and environment state, counters) and restored,
  * so that `load` + `learn` continues exactly where an uninterrupted run would be.
  */
 import { Rng, type RngState } from '../../util/rng.ts';
 import { type Agent, type Callbacks, type EnvSource, makeEnvs } from './agent.ts';
-import { ActorCritic } from './actor-critic.ts';
+import { ActorCritic, type OptimizerSpec } from './actor-critic.ts';
 import { EnvPool, type EnvPoolState } from './env-pool.ts';
 import type { Activation } from './mlp.ts';
-import type { Optimizer } from './optim.ts';
+import { type EngineName, resolveEngine } from './engine.ts';
 import { type CheckpointMeta, type NumArray, loadCheckpoint, need, saveCheckpoint } from './checkpoint.ts';
 import { check } from './agent.ts';
 
@@ -21,18 +21,20 @@ export function checkNetOptions(o: { activation: unknown; netArch: unknown }, al
 
 /**
  * The parts every policy-gradient agent builds from its options, seeded by algorithm name: `nEnvs`
- * environments in a pool, the actor-critic (weights from RNG `<algo>-init:<seed>`) and the agent's
- * own RNG (`<algo>:<seed>`).
+ * environments in a pool, the actor-critic (weights from RNG `<algo>-init:<seed>`, trained by the
+ * engine the options name, with `optimizer`) and the agent's own RNG (`<algo>:<seed>`).
  */
 export function buildActorCritic(
   env: EnvSource,
   nEnvs: number,
   algo: string,
-  o: { netArch: number[]; activation: Activation; logStdInit: number; seed: number },
+  o: { netArch: number[]; activation: Activation; logStdInit: number; seed: number; engine: EngineName },
+  optimizer: OptimizerSpec,
 ): { policy: ActorCritic; rng: Rng; pool: EnvPool } {
   checkNetOptions(o, algo);
+  const engine = resolveEngine(o.engine, algo);
   const envs = makeEnvs(env, nEnvs, algo);
-  const policy = new ActorCritic(envs[0]!.observationSpace, envs[0]!.actionSpace, o.netArch, o.activation, new Rng(`${algo}-init:${o.seed}`), o.logStdInit, algo);
+  const policy = new ActorCritic(envs[0]!.observationSpace, envs[0]!.actionSpace, o.netArch, o.activation, new Rng(`${algo}-init:${o.seed}`), o.logStdInit, algo, engine, optimizer);
   return { policy, rng: new Rng(`${algo}:${o.seed}`), pool: new EnvPool(envs, o.seed) };
 }
 
@@ -73,7 +75,6 @@ export abstract class PolicyGradientAgent<O extends object> implements Agent {
   abstract readonly algo: string;
   abstract readonly options: O;
   abstract readonly policy: ActorCritic;
-  protected abstract readonly optimizer: Optimizer;
   protected abstract readonly rng: Rng;
   protected abstract readonly pool: EnvPool;
   numTimesteps = 0;
@@ -87,7 +88,7 @@ export abstract class PolicyGradientAgent<O extends object> implements Agent {
   }
 
   save(dir: string, extra?: Record<string, unknown>): void {
-    const opt = this.optimizer.getState();
+    const opt = this.policy.net.getOptimizerState();
     const state: PolicyGradientState = { rng: this.rng.getState(), pool: this.pool.getState(), numTimesteps: this.numTimesteps, numUpdates: this.numUpdates, totalTimesteps: this.totalTimesteps, optimizerT: opt.t };
     const arrays: Record<string, NumArray> = {};
     this.policy.readAll().forEach((a, i) => (arrays[`policy/${i}`] = a));
@@ -98,9 +99,9 @@ export abstract class PolicyGradientAgent<O extends object> implements Agent {
   /** Put a saved agent's weights, optimizer slots, RNG, environments and counters into this one (built with the saved options). */
   protected restore({ meta, arrays }: AgentCheckpoint): this {
     const st = meta.state as PolicyGradientState;
-    const nv = this.policy.vars.length;
+    const nv = this.policy.numTensors;
     this.policy.writeAll(Array.from({ length: nv }, (_, i) => need<Float32Array>(arrays, `policy/${i}`)), `${this.algo} policy`);
-    this.optimizer.setState({ t: st.optimizerT, slots: Array.from({ length: 2 * nv }, (_, i) => need<Float32Array>(arrays, `optim/${i}`)) });
+    this.policy.net.setOptimizerState({ t: st.optimizerT, slots: Array.from({ length: 2 * nv }, (_, i) => need<Float32Array>(arrays, `optim/${i}`)) });
     this.rng.setState(st.rng);
     this.pool.setState(st.pool);
     this.numTimesteps = st.numTimesteps;
@@ -111,6 +112,5 @@ export abstract class PolicyGradientAgent<O extends object> implements Agent {
 
   dispose(): void {
     this.policy.dispose();
-    this.optimizer.dispose();
   }
 }

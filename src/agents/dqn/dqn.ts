@@ -12,11 +12,12 @@ import { EnvPool, type EnvPoolState } from '../common/env-pool.ts';
 import { type SpaceInfo, encodeObs, obsSize, spaceInfo } from '../common/env-types.ts';
 import { type Schedule, checkSchedule, scheduleValue } from '../common/schedule.ts';
 import { type NumArray, loadCheckpoint, need, saveCheckpoint } from '../common/checkpoint.ts';
-import { Mlp, readVars, writeVars } from '../common/mlp.ts';
-import { Optimizer } from '../common/optim.ts';
+import { initMlpWeights } from '../common/mlp.ts';
+import { type EngineName, type ResolvedEngine, resolveEngine } from '../common/engine.ts';
 import { maybeYield } from '../common/yield.ts';
-import { tf } from '../common/tf.ts';
-import { TransitionBuffer } from './transition-buffer.ts';
+import { type TransitionBatch, TransitionBuffer } from './transition-buffer.ts';
+import { type QNet, TfQNet } from './q-net.ts';
+import { OrtQNet } from './q-net-ort.ts';
 
 export interface DQNOptions {
   /** Adam learning rate (constant or schedule). SB3 default 1e-4. */
@@ -49,6 +50,8 @@ export interface DQNOptions {
   netArch: number[];
   /** Seed for weights, exploration, replay sampling and environment resets. */
   seed: number;
+  /** Numerics: 'onnxruntime', 'tfjs', or 'auto' (the first where it loads); see common/engine.ts. */
+  engine: EngineName;
 }
 
 /** Stable-Baselines3's DQN defaults. */
@@ -69,6 +72,7 @@ export const DQN_DEFAULTS: DQNOptions = {
   doubleQ: false,
   netArch: [64, 64],
   seed: 0,
+  engine: 'auto',
 };
 
 /** RL Zoo (rl-baselines3-zoo hyperparams/dqn.yml) tuned settings, with their step budgets. */
@@ -96,14 +100,16 @@ export class DQN implements Agent {
   readonly options: DQNOptions;
   numTimesteps = 0;
   numUpdates = 0;
-  readonly q: Mlp;
-  readonly qTarget: Mlp;
+  readonly engine: ResolvedEngine;
+  /** The online and target networks, their loss and optimizer (./q-net.ts). */
+  readonly net: QNet;
   private readonly obsInfo: SpaceInfo;
   private readonly obsDim: number;
   private readonly nA: number;
   private readonly actStart: number;
-  private readonly optimizer: Optimizer;
   private readonly replay: TransitionBuffer;
+  /** The minibatch buffers, reused by every gradient step. */
+  private batch: TransitionBatch | null = null;
   private rng: Rng;
   private pool: EnvPool;
   private stepsSinceTrain = 0;
@@ -129,11 +135,12 @@ export class DQN implements Agent {
     this.nA = (act as { n: number }).n;
     this.actStart = (act as { start: number }).start;
     this.obsDim = obsSize(this.obsInfo);
-    const initRng = new Rng(`dqn-init:${o.seed}`);
-    this.q = new Mlp([this.obsDim, ...o.netArch, this.nA], 'relu', initRng, 'torch');
-    this.qTarget = new Mlp([this.obsDim, ...o.netArch, this.nA], 'relu', initRng, 'torch');
-    this.qTarget.copyFrom(this.q);
-    this.optimizer = new Optimizer(this.q.vars, 'adam');
+    this.engine = resolveEngine(o.engine, this.algo);
+    const sizes = [this.obsDim, ...o.netArch, this.nA];
+    // The target net starts as a copy of the online net.
+    const init = initMlpWeights(sizes, new Rng(`dqn-init:${o.seed}`), 'torch');
+    const config = { sizes, gamma: o.gamma, doubleQ: o.doubleQ, maxGradNorm: o.maxGradNorm };
+    this.net = this.engine === 'onnxruntime' ? new OrtQNet(config, init, init) : new TfQNet(config, init, init);
     this.replay = new TransitionBuffer(o.bufferSize, this.obsDim);
     this.rng = new Rng(`dqn:${o.seed}`);
     this.pool = new EnvPool(envs, o.seed);
@@ -147,7 +154,7 @@ export class DQN implements Agent {
   }
 
   private greedy(x: Float32Array): number {
-    const q = tf.tidy(() => this.q.apply(tf.tensor2d(x, [1, this.obsDim])).dataSync());
+    const q = this.net.qValues(x, 1);
     let best = 0;
     for (let a = 1; a < this.nA; a++) if (q[a]! > q[best]!) best = a;
     return best;
@@ -155,32 +162,8 @@ export class DQN implements Agent {
 
   /** One gradient step on a replay minibatch; returns the Huber loss. */
   private train(lr: number): number {
-    const o = this.options;
-    const b = this.replay.sample(o.batchSize, this.rng);
-    const B = o.batchSize;
-    const loss = tf.tidy(() => {
-      const obs = tf.tensor2d(b.obs, [B, this.obsDim]);
-      const next = tf.tensor2d(b.nextObs, [B, this.obsDim]);
-      const qNextT = this.qTarget.apply(next);
-      let nextQ: tf.Tensor1D;
-      if (o.doubleQ) {
-        const aStar = tf.argMax(this.q.apply(next), 1);
-        nextQ = tf.sum(tf.mul(qNextT, tf.oneHot(aStar, this.nA)), 1) as tf.Tensor1D;
-      } else nextQ = tf.max(qNextT, 1) as tf.Tensor1D;
-      const notDone = tf.sub(1, tf.tensor1d(b.dones));
-      const y = tf.add(tf.tensor1d(b.rewards), tf.mul(tf.mul(notDone, o.gamma), nextQ));
-      const mask = tf.oneHot(tf.tensor1d(b.actions, 'int32'), this.nA);
-      const { value, grads } = tf.variableGrads(() => {
-        const qa = tf.sum(tf.mul(this.q.apply(obs), mask), 1);
-        // Huber (smooth L1, delta 1) = 0.5 c^2 + (|d| - c) with c = min(|d|, 1).
-        const d = tf.abs(tf.sub(qa, y));
-        const c = tf.minimum(d, 1);
-        const huber = tf.add(tf.mul(tf.square(c), 0.5), tf.sub(d, c));
-        return tf.mean(huber) as tf.Scalar;
-      }, this.q.vars);
-      this.optimizer.step(this.q.vars.map((v) => grads[v.name]!), lr, o.maxGradNorm);
-      return value.dataSync()[0]!;
-    });
+    this.batch = this.replay.sample(this.options.batchSize, this.rng, this.batch ?? undefined);
+    const loss = this.net.train(this.batch, lr);
     this.numUpdates++;
     return loss;
   }
@@ -214,7 +197,7 @@ export class DQN implements Agent {
         metrics['losses/td_loss'] = this.lastLoss;
         metrics['learning_rate'] = lr;
       }
-      if (this.numTimesteps % o.targetUpdateInterval === 0) this.qTarget.copyFrom(this.q, o.tau);
+      if (this.numTimesteps % o.targetUpdateInterval === 0) this.net.updateTarget(o.tau);
       metrics['epsilon'] = this.epsilon;
       let go = cb.onStep?.(this.numTimesteps) !== false;
       for (const e of ended) {
@@ -233,7 +216,7 @@ export class DQN implements Agent {
   }
 
   save(dir: string, extra?: Record<string, unknown>): void {
-    const opt = this.optimizer.getState();
+    const opt = this.net.getOptimizerState();
     const state: DQNState = {
       rng: this.rng.getState(),
       pool: this.pool.getState(),
@@ -247,8 +230,8 @@ export class DQN implements Agent {
       lastLoss: this.lastLoss,
     };
     const arrays: Record<string, NumArray> = { ...this.replay.toArrays() };
-    readVars(this.q.vars).forEach((a, i) => (arrays[`q/${i}`] = a));
-    readVars(this.qTarget.vars).forEach((a, i) => (arrays[`qTarget/${i}`] = a));
+    this.net.readOnline().forEach((a, i) => (arrays[`q/${i}`] = a));
+    this.net.readTarget().forEach((a, i) => (arrays[`qTarget/${i}`] = a));
     opt.slots.forEach((a, i) => (arrays[`optim/${i}`] = a));
     saveCheckpoint(dir, { format: 'tengen-agent', version: 1, algo: this.algo, numTimesteps: this.numTimesteps, options: this.options, state, ...(extra ? { extra } : {}) }, arrays);
   }
@@ -258,9 +241,10 @@ export class DQN implements Agent {
     if (meta.algo !== 'dqn') throw new Error(`${dir} holds a ${meta.algo} agent, not dqn`);
     const agent = new DQN(env, meta.options as DQNOptions);
     const st = meta.state as DQNState;
-    writeVars(agent.q.vars, agent.q.vars.map((_, i) => need<Float32Array>(arrays, `q/${i}`)), 'dqn q network');
-    writeVars(agent.qTarget.vars, agent.qTarget.vars.map((_, i) => need<Float32Array>(arrays, `qTarget/${i}`)), 'dqn target network');
-    agent.optimizer.setState({ t: st.optimizerT, slots: Array.from({ length: 2 * agent.q.vars.length }, (_, i) => need<Float32Array>(arrays, `optim/${i}`)) });
+    const nt = 2 * (agent.options.netArch.length + 1);
+    agent.net.writeOnline(Array.from({ length: nt }, (_, i) => need<Float32Array>(arrays, `q/${i}`)), 'dqn q network');
+    agent.net.writeTarget(Array.from({ length: nt }, (_, i) => need<Float32Array>(arrays, `qTarget/${i}`)), 'dqn target network');
+    agent.net.setOptimizerState({ t: st.optimizerT, slots: Array.from({ length: 2 * nt }, (_, i) => need<Float32Array>(arrays, `optim/${i}`)) });
     agent.replay.fromArrays(arrays, st.replayPos, st.replayFull);
     agent.rng.setState(st.rng);
     agent.pool.setState(st.pool);
@@ -273,8 +257,6 @@ export class DQN implements Agent {
   }
 
   dispose(): void {
-    this.q.dispose();
-    this.qTarget.dispose();
-    this.optimizer.dispose();
+    this.net.dispose();
   }
 }

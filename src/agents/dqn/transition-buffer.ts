@@ -54,11 +54,13 @@ export class TransitionBuffer {
     if (this.pos === 0) this.full = true;
   }
 
-  sample(batchSize: number, rng: Rng): TransitionBatch {
+  /** A uniform minibatch (with replacement); written into `into` when given (it must hold batchSize rows). */
+  sample(batchSize: number, rng: Rng, into?: TransitionBatch): TransitionBatch {
     const n = this.size;
     if (n === 0) throw new Error('TransitionBuffer: cannot sample from an empty buffer');
     const d = this.obsDim;
-    const b: TransitionBatch = {
+    if (into && into.rewards.length !== batchSize) throw new Error(`TransitionBuffer: the batch to fill holds ${into.rewards.length} rows, not ${batchSize}`);
+    const b: TransitionBatch = into ?? {
       obs: new Float32Array(batchSize * d),
       nextObs: new Float32Array(batchSize * d),
       actions: new Int32Array(batchSize),
@@ -67,8 +69,10 @@ export class TransitionBuffer {
     };
     for (let k = 0; k < batchSize; k++) {
       const i = rng.int(n);
-      b.obs.set(this.obs.subarray(i * d, i * d + d), k * d);
-      b.nextObs.set(this.nextObs.subarray(i * d, i * d + d), k * d);
+      for (let j = 0; j < d; j++) {
+        b.obs[k * d + j] = this.obs[i * d + j]!;
+        b.nextObs[k * d + j] = this.nextObs[i * d + j]!;
+      }
       b.actions[k] = this.actions[i]!;
       b.rewards[k] = this.rewards[i]!;
       b.dones[k] = this.dones[i]!;

@@ -8,15 +8,14 @@
  */
 import { Rng } from '../../util/rng.ts';
 import { type Callbacks, type EnvSource, check, checkTotal, resolveOptions } from '../common/agent.ts';
-import { ActorCritic } from '../common/actor-critic.ts';
+import type { ActorCritic, TrainBatch } from '../common/actor-critic.ts';
 import { EnvPool } from '../common/env-pool.ts';
 import { type Schedule, checkSchedule, scheduleValue } from '../common/schedule.ts';
 import { PolicyGradientAgent, buildActorCritic, normalizeAdvantages, readAgentCheckpoint } from '../common/policy-gradient.ts';
-import { Optimizer } from '../common/optim.ts';
-import { collectRollout } from '../common/rollout.ts';
+import { type Rollout, collectRollout } from '../common/rollout.ts';
+import type { EngineName } from '../common/engine.ts';
 import type { Activation } from '../common/mlp.ts';
 import { maybeYield } from '../common/yield.ts';
-import { tf } from '../common/tf.ts';
 
 export interface PPOOptions {
   /** Adam learning rate (constant or schedule; RL Zoo's lin_x is { linear: [x, 0] }). */
@@ -50,6 +49,8 @@ export interface PPOOptions {
   /** Initial log standard deviation of Gaussian policies. */
   logStdInit: number;
   seed: number;
+  /** Numerics: 'onnxruntime', 'tfjs', or 'auto' (the first where it loads); see common/engine.ts. */
+  engine: EngineName;
 }
 
 /** Stable-Baselines3's PPO defaults. */
@@ -71,6 +72,7 @@ export const PPO_DEFAULTS: PPOOptions = {
   activation: 'tanh',
   logStdInit: 0,
   seed: 0,
+  engine: 'auto',
 };
 
 /** RL Zoo (hyperparams/ppo.yml) tuned settings. Pendulum's gSDE is replaced by a plain Gaussian. */
@@ -84,7 +86,6 @@ export class PPO extends PolicyGradientAgent<PPOOptions> {
   readonly algo = 'ppo';
   readonly options: PPOOptions;
   readonly policy: ActorCritic;
-  protected readonly optimizer: Optimizer;
   protected readonly rng: Rng;
   protected readonly pool: EnvPool;
 
@@ -98,8 +99,7 @@ export class PPO extends PolicyGradientAgent<PPOOptions> {
     check(o.gaeLambda >= 0 && o.gaeLambda <= 1, this.algo, `gaeLambda must be in [0, 1], got ${o.gaeLambda}`);
     check(o.clipRangeVf >= 0, this.algo, `clipRangeVf must be >= 0 (0 = off), got ${o.clipRangeVf}`);
     check(!o.normalizeAdvantage || o.batchSize > 1, this.algo, 'batchSize must be > 1 when normalizeAdvantage is on');
-    ({ policy: this.policy, rng: this.rng, pool: this.pool } = buildActorCritic(env, o.nEnvs, this.algo, o));
-    this.optimizer = new Optimizer(this.policy.vars, 'adam', { eps: 1e-5 });
+    ({ policy: this.policy, rng: this.rng, pool: this.pool } = buildActorCritic(env, o.nEnvs, this.algo, o, { kind: 'adam', eps: 1e-5 }));
   }
 
   /** One rollout: nSteps in each of nEnvs environments. */
@@ -124,64 +124,24 @@ export class PPO extends PolicyGradientAgent<PPOOptions> {
       const N = o.nSteps * this.pool.n;
       const idx = Array.from({ length: N }, (_, i) => i);
       const B = Math.min(o.batchSize, N);
+      const loss = { kind: 'ppo', clip, clipVf: o.clipRangeVf, entCoef: o.entCoef, vfCoef: o.vfCoef } as const;
       const stats = { pg: 0, vf: 0, ent: 0, kl: 0, clipFrac: 0, n: 0 };
       for (let epoch = 0; epoch < o.nEpochs; epoch++) {
         this.rng.shuffle(idx);
+        // SB3 logs the losses of the last epoch only; an engine may skip reading them back before.
+        const last = epoch === o.nEpochs - 1;
         for (let start = 0; start < N; start += B) {
-          const mb = idx.slice(start, start + B);
-          const m = mb.length;
-          const x = new Float32Array(m * D);
-          const act = new Float32Array(m * A);
-          const oldLogp = new Float32Array(m);
-          const oldV = new Float32Array(m);
-          const adv = new Float32Array(m);
-          const ret = new Float32Array(m);
-          mb.forEach((i, k) => {
-            x.set(r.obs.subarray(i * D, i * D + D), k * D);
-            act.set(r.actions.subarray(i * A, i * A + A), k * A);
-            oldLogp[k] = r.logProbs[i]!;
-            oldV[k] = r.values[i]!;
-            adv[k] = r.advantages[i]!;
-            ret[k] = r.returns[i]!;
-          });
-          if (o.normalizeAdvantage) normalizeAdvantages(adv, m);
-          const last = epoch === o.nEpochs - 1;
-          tf.tidy(() => {
-            const xt = tf.tensor2d(x, [m, D]);
-            const at = ac.continuous ? tf.tensor2d(act, [m, A]) : tf.tensor1d(act);
-            const advT = tf.tensor1d(adv);
-            const oldLogpT = tf.tensor1d(oldLogp);
-            const retT = tf.tensor1d(ret);
-            const oldVT = tf.tensor1d(oldV);
-            let parts: tf.Tensor[] = [];
-            const { grads } = tf.variableGrads(() => {
-              const ev = ac.evaluate(xt, at);
-              const logRatio = tf.sub(ev.logProb, oldLogpT);
-              const ratio = tf.exp(logRatio);
-              const pgLoss = tf.neg(tf.mean(tf.minimum(tf.mul(advT, ratio), tf.mul(advT, tf.clipByValue(ratio, 1 - clip, 1 + clip)))));
-              const vPred = o.clipRangeVf > 0 ? tf.add(oldVT, tf.clipByValue(tf.sub(ev.values, oldVT), -o.clipRangeVf, o.clipRangeVf)) : ev.values;
-              const vfLoss = tf.mean(tf.square(tf.sub(retT, vPred)));
-              const entLoss = tf.neg(tf.mean(ev.entropy));
-              if (last) {
-                // approx KL (Schulman's k3 estimator) and clip fraction, as SB3 logs them.
-                const kl = tf.mean(tf.sub(tf.sub(ratio, 1), logRatio));
-                const cf = tf.mean(tf.cast(tf.greater(tf.abs(tf.sub(ratio, 1)), clip), 'float32'));
-                parts = [pgLoss, vfLoss, entLoss, kl, cf].map((t) => tf.keep(t)); // outlive the gradient scope
-              }
-              return tf.add(tf.add(pgLoss, tf.mul(entLoss, o.entCoef)), tf.mul(vfLoss, o.vfCoef)) as tf.Scalar;
-            }, ac.vars);
-            if (last) {
-              const v = parts.map((t) => t.dataSync()[0]!);
-              parts.forEach((t) => t.dispose());
-              stats.pg += v[0]!;
-              stats.vf += v[1]!;
-              stats.ent += v[2]!;
-              stats.kl += v[3]!;
-              stats.clipFrac += v[4]!;
-              stats.n++;
-            }
-            this.optimizer.step(ac.vars.map((v) => grads[v.name]!), lr, o.maxGradNorm);
-          });
+          const batch = gatherMinibatch(r, idx, start, Math.min(N, start + B), D, A);
+          if (o.normalizeAdvantage) normalizeAdvantages(batch.advantages, batch.n);
+          const st = ac.train(batch, loss, lr, o.maxGradNorm, last);
+          if (last) {
+            stats.pg += st.policyLoss;
+            stats.vf += st.valueLoss;
+            stats.ent += st.entropyLoss;
+            stats.kl += st.approxKl;
+            stats.clipFrac += st.clipFraction;
+            stats.n++;
+          }
         }
       }
       this.numUpdates++;
@@ -195,7 +155,7 @@ export class PPO extends PolicyGradientAgent<PPOOptions> {
         learning_rate: lr,
         clip_range: clip,
       };
-      if (ac.logStd) metrics['std'] = Math.exp(ac.logStd.dataSync()[0]!);
+      if (ac.continuous) metrics['std'] = Math.exp(ac.net.logStd()[0]!);
       const go = cb.onIteration?.({ numTimesteps: this.numTimesteps, metrics }) !== false;
       if (!go || r.stop) break;
       await maybeYield();
@@ -207,4 +167,28 @@ export class PPO extends PolicyGradientAgent<PPOOptions> {
     const ck = readAgentCheckpoint(dir, 'ppo');
     return new PPO(env, ck.meta.options as PPOOptions).restore(ck);
   }
+}
+
+/** Rows idx[start..end) of a rollout, as one training batch. */
+function gatherMinibatch(r: Rollout, idx: number[], start: number, end: number, D: number, A: number): TrainBatch {
+  const m = end - start;
+  const b: TrainBatch = {
+    n: m,
+    x: new Float32Array(m * D),
+    actions: new Float32Array(m * A),
+    advantages: new Float32Array(m),
+    returns: new Float32Array(m),
+    oldLogProbs: new Float32Array(m),
+    oldValues: new Float32Array(m),
+  };
+  for (let k = 0; k < m; k++) {
+    const i = idx[start + k]!;
+    for (let j = 0; j < D; j++) b.x[k * D + j] = r.obs[i * D + j]!;
+    for (let j = 0; j < A; j++) b.actions[k * A + j] = r.actions[i * A + j]!;
+    b.oldLogProbs![k] = r.logProbs[i]!;
+    b.oldValues![k] = r.values[i]!;
+    b.advantages[k] = r.advantages[i]!;
+    b.returns[k] = r.returns[i]!;
+  }
+  return b;
 }

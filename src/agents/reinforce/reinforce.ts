@@ -8,14 +8,13 @@
  */
 import { Rng } from '../../util/rng.ts';
 import { type Callbacks, type EnvSource, check, checkTotal, resolveOptions } from '../common/agent.ts';
-import { ActorCritic } from '../common/actor-critic.ts';
+import type { ActorCritic } from '../common/actor-critic.ts';
 import { EnvPool } from '../common/env-pool.ts';
 import { type Schedule, checkSchedule, scheduleValue } from '../common/schedule.ts';
 import { PolicyGradientAgent, buildActorCritic, normalizeAdvantages, readAgentCheckpoint } from '../common/policy-gradient.ts';
-import { Optimizer } from '../common/optim.ts';
+import type { EngineName } from '../common/engine.ts';
 import type { Activation } from '../common/mlp.ts';
 import { maybeYield } from '../common/yield.ts';
-import { tf } from '../common/tf.ts';
 
 export interface ReinforceOptions {
   /** Adam learning rate (constant or schedule). */
@@ -34,6 +33,8 @@ export interface ReinforceOptions {
   activation: Activation;
   logStdInit: number;
   seed: number;
+  /** Numerics: 'onnxruntime', 'tfjs', or 'auto' (the first where it loads); see common/engine.ts. */
+  engine: EngineName;
 }
 
 /** No RL Zoo entry exists for REINFORCE; these are common textbook-scale settings. */
@@ -49,6 +50,7 @@ export const REINFORCE_DEFAULTS: ReinforceOptions = {
   activation: 'tanh',
   logStdInit: 0,
   seed: 0,
+  engine: 'auto',
 };
 
 
@@ -56,7 +58,6 @@ export class Reinforce extends PolicyGradientAgent<ReinforceOptions> {
   readonly algo = 'reinforce';
   readonly options: ReinforceOptions;
   readonly policy: ActorCritic;
-  protected readonly optimizer: Optimizer;
   protected readonly rng: Rng;
   protected readonly pool: EnvPool;
 
@@ -66,8 +67,7 @@ export class Reinforce extends PolicyGradientAgent<ReinforceOptions> {
     checkSchedule(o.learningRate, 'reinforce: learningRate');
     check(Number.isInteger(o.episodesPerUpdate) && o.episodesPerUpdate > 0, this.algo, `episodesPerUpdate must be a positive integer, got ${o.episodesPerUpdate}`);
     check(o.gamma >= 0 && o.gamma <= 1, this.algo, `gamma must be in [0, 1], got ${o.gamma}`);
-    ({ policy: this.policy, rng: this.rng, pool: this.pool } = buildActorCritic(env, 1, this.algo, o));
-    this.optimizer = new Optimizer(this.policy.vars, 'adam');
+    ({ policy: this.policy, rng: this.rng, pool: this.pool } = buildActorCritic(env, 1, this.algo, o, { kind: 'adam' }));
   }
 
   async learn(totalTimesteps: number, cb: Callbacks = {}): Promise<this> {
@@ -117,27 +117,9 @@ export class Reinforce extends PolicyGradientAgent<ReinforceOptions> {
       const adv = new Float32Array(N);
       for (let i = 0; i < N; i++) adv[i] = returns[i]! - v[i]!;
       if (o.normalizeAdvantage) normalizeAdvantages(adv, N);
-      const stats = tf.tidy(() => {
-        const xt = tf.tensor2d(x, [N, D]);
-        const at = ac.continuous ? tf.tensor2d(a, [N, A]) : tf.tensor1d(a);
-        const advT = tf.tensor1d(adv);
-        const retT = tf.tensor1d(returns);
-        let parts: tf.Tensor[] = [];
-        const { grads } = tf.variableGrads(() => {
-          const ev = ac.evaluate(xt, at);
-          const pgLoss = tf.neg(tf.mean(tf.mul(advT, ev.logProb)));
-          const vfLoss = tf.mean(tf.square(tf.sub(retT, ev.values)));
-          const entLoss = tf.neg(tf.mean(ev.entropy));
-          parts = [pgLoss, vfLoss, entLoss].map((t) => tf.keep(t));
-          return tf.add(tf.add(pgLoss, tf.mul(entLoss, o.entCoef)), tf.mul(vfLoss, o.vfCoef)) as tf.Scalar;
-        }, ac.vars);
-        this.optimizer.step(ac.vars.map((vv) => grads[vv.name]!), lr, o.maxGradNorm > 0 ? o.maxGradNorm : undefined);
-        const vals = parts.map((t) => t.dataSync()[0]!);
-        parts.forEach((t) => t.dispose());
-        return vals;
-      });
+      const stats = ac.train({ n: N, x, actions: a, advantages: adv, returns: Float32Array.from(returns) }, { kind: 'pg', entCoef: o.entCoef, vfCoef: o.vfCoef }, lr, o.maxGradNorm);
       this.numUpdates++;
-      const metrics: Record<string, number> = { 'losses/policy_loss': stats[0]!, 'losses/value_loss': stats[1]!, 'losses/entropy_loss': stats[2]!, learning_rate: lr };
+      const metrics: Record<string, number> = { 'losses/policy_loss': stats.policyLoss, 'losses/value_loss': stats.valueLoss, 'losses/entropy_loss': stats.entropyLoss, learning_rate: lr };
       if (cb.onIteration?.({ numTimesteps: this.numTimesteps, metrics }) === false) stop = true;
       await maybeYield();
     }

@@ -18,11 +18,6 @@ export function captureOriginalTile(): void {
   if (!original) original = tf.getKernel('Tile', 'wasm');
 }
 
-/** The package's own kernel (for benchmarks that compare the two); undefined before capture. */
-export function packageTileKernel(): tf.KernelConfig | undefined {
-  return original;
-}
-
 type Heap = Float32Array | Int32Array | Uint8Array;
 
 /** Write x (shape `shape`) tiled by `reps` into out (row-major). */

@@ -6,13 +6,14 @@ import { initBackend } from '../../../src/nets/backend.ts';
 import { tf } from '../../../src/agents/common/tf.ts';
 import { A2C } from '../../../src/agents/a2c/a2c.ts';
 import { UserError } from '../../../src/util/errors.ts';
+import { TEST_ENGINES } from '../common/engines.ts';
 import { Corridor, Endless, Target } from '../common/toy-envs.ts';
 
 beforeAll(async () => void (await initBackend({ backend: 'cpu', quiet: true })));
 const dirs: string[] = [];
 afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
 
-const fast = { nEnvs: 8, nSteps: 5, learningRate: 3e-3, netArch: [32] };
+const fastBase = { nEnvs: 8, nSteps: 5, learningRate: 3e-3, netArch: [32] };
 
 function greedyReturn(agent: A2C): number {
   const env = new Corridor();
@@ -27,7 +28,9 @@ function greedyReturn(agent: A2C): number {
   return ret;
 }
 
-describe('A2C', () => {
+describe.each(TEST_ENGINES)('A2C (%s engine)', (engine) => {
+  const fast = { ...fastBase, engine };
+
   it('learns the corridor to the optimum', async () => {
     const agent = new A2C(() => new Corridor(), { ...fast, seed: 1 });
     expect(greedyReturn(agent)).toBeLessThan(0.6 - 1e-6); // not solved at initialisation
@@ -45,7 +48,7 @@ describe('A2C', () => {
 
   it('same seed, same run; checkpoint + resume equals the uninterrupted run; no tensor leak', async () => {
     const opts = { ...fast, seed: 4 };
-    const w = (a: A2C) => a.policy.vars.flatMap((v) => Array.from(v.dataSync()));
+    const w = (a: A2C) => a.policy.readAll().flatMap((v) => Array.from(v));
     const full = new A2C(() => new Target(), opts);
     await full.learn(1200);
     const again = new A2C(() => new Target(), opts);

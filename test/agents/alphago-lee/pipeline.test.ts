@@ -222,7 +222,7 @@ describe('a tiny pipeline end to end', () => {
     await expect(program.parseAsync(['node', 'x', 'lee', 'gen-data', '--games', '0', '--out', empty], { from: 'node' })).rejects.toThrow(/--games must be/);
     const gtp = new Command().exitOverride();
     registerGtp(gtp);
-    await expect(gtp.parseAsync(['node', 'x', 'gtp', '--engine', 'alphago'], { from: 'node' })).rejects.toThrow(/--engine must be 'uct' or 'lee'/);
+    await expect(gtp.parseAsync(['node', 'x', 'gtp', '--engine', 'alphago'], { from: 'node' })).rejects.toThrow(/--engine must be mc, az or lee, got 'alphago'/);
     await expect(gtp.parseAsync(['node', 'x', 'gtp', '--engine', 'lee'], { from: 'node' })).rejects.toThrow(/--engine lee needs --model/);
     await expect(gtp.parseAsync(['node', 'x', 'gtp', '--engine', 'lee', '--model', empty, '--lambda', '2'], { from: 'node' })).rejects.toThrow(/--lambda must be/);
   });

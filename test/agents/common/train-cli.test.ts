@@ -77,7 +77,7 @@ describe('tengen train / eval', () => {
     const a = DQN.load(join(base, 'full'), make('CartPole-v1') as unknown as AgentEnv);
     const b = DQN.load(join(base, 'cut'), make('CartPole-v1') as unknown as AgentEnv);
     expect(b.numTimesteps).toBe(600);
-    expect(b.q.vars.flatMap((v) => Array.from(v.dataSync()))).toEqual(a.q.vars.flatMap((v) => Array.from(v.dataSync())));
+    expect(b.net.readOnline().flatMap((v) => Array.from(v))).toEqual(a.net.readOnline().flatMap((v) => Array.from(v)));
     expect(episodes(join(base, 'cut'))).toEqual(episodes(join(base, 'full')));
     a.dispose();
     b.dispose();

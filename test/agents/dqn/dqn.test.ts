@@ -8,6 +8,7 @@ import { DQN } from '../../../src/agents/dqn/dqn.ts';
 import { TransitionBuffer } from '../../../src/agents/dqn/transition-buffer.ts';
 import { UserError } from '../../../src/util/errors.ts';
 import { Rng } from '../../../src/util/rng.ts';
+import { TEST_ENGINES } from '../common/engines.ts';
 import { Corridor, Endless, Target } from '../common/toy-envs.ts';
 
 beforeAll(async () => void (await initBackend({ backend: 'cpu', quiet: true })));
@@ -15,7 +16,7 @@ beforeAll(async () => void (await initBackend({ backend: 'cpu', quiet: true })))
 const dirs: string[] = [];
 afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
 
-const fast = { learningRate: 3e-3, learningStarts: 100, batchSize: 32, bufferSize: 2000, trainFreq: 1, gradientSteps: 1, targetUpdateInterval: 50, explorationFraction: 0.4, netArch: [32] };
+const fastBase = { learningRate: 3e-3, learningStarts: 100, batchSize: 32, bufferSize: 2000, trainFreq: 1, gradientSteps: 1, targetUpdateInterval: 50, explorationFraction: 0.4, netArch: [32] };
 
 function greedyReturn(agent: DQN, env: Corridor): number {
   let o: unknown = env.reset().observation;
@@ -29,7 +30,9 @@ function greedyReturn(agent: DQN, env: Corridor): number {
   return ret;
 }
 
-describe('DQN', () => {
+describe.each(TEST_ENGINES)('DQN (%s engine)', (engine) => {
+  const fast = { ...fastBase, engine };
+
   it('learns the optimal path along a corridor (and Double DQN too)', async () => {
     for (const doubleQ of [false, true]) {
       const agent = new DQN(new Corridor(5), { ...fast, doubleQ, seed: 2 });
@@ -43,7 +46,7 @@ describe('DQN', () => {
   it('bootstraps through time-limit truncation (V -> 1/(1-gamma), not the truncated sum)', async () => {
     const agent = new DQN(new Endless(5), { ...fast, gamma: 0.8, seed: 2 });
     await agent.learn(1500);
-    const q = tf.tidy(() => agent.q.apply(tf.tensor2d([0.5], [1, 1])).dataSync());
+    const q = agent.net.qValues(Float32Array.of(0.5), 1);
     // Truncation treated as termination would give at most 1 + .8 + .64 + .512 + .4096 = 3.36.
     expect(Math.max(q[0]!, q[1]!)).toBeGreaterThan(4.3);
     agent.dispose();
@@ -55,7 +58,7 @@ describe('DQN', () => {
     await full.learn(600);
     const again = new DQN(new Corridor(), opts);
     await again.learn(600);
-    const w = (a: DQN) => a.q.vars.flatMap((v) => Array.from(v.dataSync()));
+    const w = (a: DQN) => a.net.readOnline().flatMap((v) => Array.from(v));
     expect(w(again)).toEqual(w(full));
     const dir = mkdtempSync(join(tmpdir(), 'tengen-dqn-'));
     dirs.push(dir);

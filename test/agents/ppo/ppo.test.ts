@@ -6,13 +6,14 @@ import { initBackend } from '../../../src/nets/backend.ts';
 import { tf } from '../../../src/agents/common/tf.ts';
 import { PPO } from '../../../src/agents/ppo/ppo.ts';
 import { UserError } from '../../../src/util/errors.ts';
+import { TEST_ENGINES } from '../common/engines.ts';
 import { Corridor, Endless, Target } from '../common/toy-envs.ts';
 
 beforeAll(async () => void (await initBackend({ backend: 'cpu', quiet: true })));
 const dirs: string[] = [];
 afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
 
-const fast = { nEnvs: 4, nSteps: 32, batchSize: 64, nEpochs: 4, learningRate: 3e-3, netArch: [32] };
+const fastBase = { nEnvs: 4, nSteps: 32, batchSize: 64, nEpochs: 4, learningRate: 3e-3, netArch: [32] };
 
 function meanReturn(agent: PPO, make: () => Corridor | Target, episodes: number): number {
   let total = 0;
@@ -29,7 +30,9 @@ function meanReturn(agent: PPO, make: () => Corridor | Target, episodes: number)
   return total / episodes;
 }
 
-describe('PPO', () => {
+describe.each(TEST_ENGINES)('PPO (%s engine)', (engine) => {
+  const fast = { ...fastBase, engine };
+
   it('learns a discrete task (corridor) to the optimum', async () => {
     const agent = new PPO(() => new Corridor(), { ...fast, seed: 1 });
     expect(meanReturn(agent, () => new Corridor(), 1)).toBeLessThan(0.6 - 1e-6); // not solved at initialisation
@@ -58,7 +61,7 @@ describe('PPO', () => {
 
   it('same seed, same run; checkpoint + resume equals the uninterrupted run; no tensor leak', async () => {
     const opts = { ...fast, seed: 4 };
-    const w = (a: PPO) => a.policy.vars.flatMap((v) => Array.from(v.dataSync()));
+    const w = (a: PPO) => a.policy.readAll().flatMap((v) => Array.from(v));
     const full = new PPO(() => new Target(), opts);
     await full.learn(1280);
     const again = new PPO(() => new Target(), opts);

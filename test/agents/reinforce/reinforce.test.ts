@@ -6,15 +6,18 @@ import { initBackend } from '../../../src/nets/backend.ts';
 import { tf } from '../../../src/agents/common/tf.ts';
 import { Reinforce } from '../../../src/agents/reinforce/reinforce.ts';
 import { UserError } from '../../../src/util/errors.ts';
+import { TEST_ENGINES } from '../common/engines.ts';
 import { Corridor, Endless, Target } from '../common/toy-envs.ts';
 
 beforeAll(async () => void (await initBackend({ backend: 'cpu', quiet: true })));
 const dirs: string[] = [];
 afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
 
-const fast = { learningRate: 3e-3, netArch: [32], episodesPerUpdate: 4 };
+const fastBase = { learningRate: 3e-3, netArch: [32], episodesPerUpdate: 4 };
 
-describe('REINFORCE with baseline', () => {
+describe.each(TEST_ENGINES)('REINFORCE with baseline (%s engine)', (engine) => {
+  const fast = { ...fastBase, engine };
+
   it('learns the corridor to the optimum', async () => {
     const agent = new Reinforce(new Corridor(), { ...fast, seed: 1 });
     const returns: number[] = [];
@@ -42,7 +45,7 @@ describe('REINFORCE with baseline', () => {
 
   it('same seed, same run; checkpoint + resume equals the uninterrupted run; no tensor leak', async () => {
     const opts = { ...fast, seed: 4 };
-    const w = (a: Reinforce) => a.policy.vars.flatMap((v) => Array.from(v.dataSync()));
+    const w = (a: Reinforce) => a.policy.readAll().flatMap((v) => Array.from(v));
     const full = new Reinforce(new Target(), opts);
     await full.learn(640);
     const again = new Reinforce(new Target(), opts);
