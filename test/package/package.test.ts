@@ -98,6 +98,37 @@ describe('using the installed package', () => {
     for (const s of specifiers) expect(counts[s], s).toBeGreaterThan(5);
   });
 
+  it('needs no set-up call: a recurrent cell and a PPO agent are built right after their import', () => {
+    writeFileSync(
+      join(app, 'no-setup.mjs'),
+      [
+        `import { LSTMCell } from 'tengen/sequence';`,
+        `import { PPO, make } from 'tengen';`,
+        `const cell = new LSTMCell(2, 3, { seed: 1 });`,
+        `const agent = new PPO(() => make('CartPole-v1'), { nEnvs: 2, seed: 1 });`,
+        `console.log(cell.units, agent.predict(make('CartPole-v1').reset({ seed: 1 }).observation, true));`,
+      ].join('\n'),
+    );
+    expect(ok(run(process.execPath, ['no-setup.mjs'], app, 120_000), 'no-setup.mjs').trim()).toMatch(/^3 [01]$/);
+  });
+
+  it('starts compiled worker threads: self-play with 2 workers and data-parallel training with 2 workers', () => {
+    const runDir = join(root, 'selfplay-run');
+    const tiny = ['arch=mlp', 'blocks=1', 'filters=16', 'gamesPerGeneration=8', 'simulations=8', 'evalGames=0', 'strengthGames=0', 'batchSize=16', 'minBufferPositions=16'];
+    const sp = run(join(app, 'node_modules', '.bin', 'tengen'), ['selfplay', '--game', 'tictactoe', '--out', runDir, '--no-tui', '--workers', '2', '--generations', '1', ...tiny.flatMap((x) => ['--set', x])], app, 180_000);
+    expect(sp.status, sp.stderr).toBe(0);
+    expect(sp.stdout).toMatch(/gen 1 self-play: 8 games/);
+    writeFileSync(
+      join(app, 'data-parallel.mjs'),
+      [
+        `import { trainSync, dpDataset } from 'tengen/vision';`,
+        `const r = await trainSync(dpDataset(1, 64), { workers: 2, steps: 3, batch: 16, seed: 1 });`,
+        `console.log(r.losses.length);`,
+      ].join('\n'),
+    );
+    expect(ok(run(process.execPath, ['data-parallel.mjs'], app, 180_000), 'data-parallel.mjs').trim()).toBe('3');
+  });
+
   // The examples that use a shipped model name its directory under models/.
   const needs: Record<string, string> = { 'sequence.mjs': 'transformer-en-ja', 'vision.mjs': 'mobilenet-shapes' };
   for (const example of examples) {
