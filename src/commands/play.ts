@@ -19,6 +19,8 @@ import { loadInk } from '../../tui/load-ink.ts';
 
 /** The seed of the agent's search in `tengen play`. */
 const PLAY_SEED = 1;
+/** Search visits per agent move when --visits is not given (net and UCT agents). */
+const DEFAULT_PLAY_VISITS = 800;
 
 /**
  * The agent a person plays: PUCT guided by `evaluator` where there is one, else UCT with random
@@ -28,18 +30,28 @@ export function playAgentWith(game: Game, evaluator: Evaluator | undefined, budg
   return searchPlayer(game, { budget, name, ...(evaluator ? { evaluator, mcts: { batchSize: 8, virtualLoss: 3 } } : {}) })(PLAY_SEED);
 }
 
-/** The agent for `tengen play`: the net in `dir` (a net directory, a selfplay run directory or a checkpoint), or UCT without one. */
-export async function playAgent(game: Game, dir: string | null, budget: { visits: number; timeMs?: number }, backend?: string): Promise<Player> {
-  if (dir === null) return playAgentWith(game, undefined, budget, `MCTS ${describeBudget(budget)} (random rollouts)`);
+/**
+ * The agent for `tengen play`: the net in `dir` (a net directory, a selfplay run directory or a
+ * checkpoint), or without one the Monte-Carlo Go engine for Go (its own playout budget unless
+ * `visits` is given) and UCT for the other games.
+ */
+export async function playAgent(game: Game, dir: string | null, budget: { visits?: number; timeMs?: number }, backend?: string): Promise<Player> {
+  if (dir === null && game.name === 'go') {
+    const { goEnginePlayer } = await import('../players/go-engine.ts');
+    const { availableParallelism } = await import('node:os');
+    return goEnginePlayer({ budget, threads: Math.min(4, availableParallelism()) })(PLAY_SEED);
+  }
+  const withVisits = { ...budget, visits: budget.visits ?? DEFAULT_PLAY_VISITS };
+  if (dir === null) return playAgentWith(game, undefined, withVisits, `MCTS ${describeBudget(withVisits)} (random rollouts)`);
   const { loadGameNet } = await import('../players/net.ts');
   const net = await loadGameNet(dir, game, backend);
-  return playAgentWith(game, net.evaluator, budget, `PUCT ${describeBudget(budget)} + net ${dir}`);
+  return playAgentWith(game, net.evaluator, withVisits, `PUCT ${describeBudget(withVisits)} + net ${dir}`);
 }
 
 interface PlayOptions {
   game: string;
   model?: string;
-  visits: string;
+  visits?: string;
   time?: string;
   color: string;
   size?: string;
@@ -116,8 +128,8 @@ export function register(program: Command): void {
     .command('play')
     .description('play a game against the agent (terminal screen; one move per stdin line off a terminal)')
     .requiredOption('--game <name>', `game to play: ${listGames().join(', ')}`)
-    .option('--model <dir>', 'checkpoint of a trained net (default: the shipped net for the game and --size, models/<game>[-<size>x<size>], else pure MCTS)')
-    .option('--visits <n>', 'search visits per agent move', '800')
+    .option('--model <dir>', 'checkpoint of a trained net (default: the shipped net for the game and --size, models/<game>[-<size>x<size>]; Go: the Monte-Carlo Go engine; else pure MCTS)')
+    .option('--visits <n>', 'search visits per agent move (default 800; the Go engine: its playouts per move, default 24000 on 9x9, 32000 on 13x13, 48000 on 19x19)')
     .option('--time <seconds>', 'think time per agent move instead of a visit count')
     .option('--color <side>', 'your side: first|second (black|white, x|o)', 'first')
     .option('--size <n>', 'board size for games that have one (go, gomoku, othello)')
@@ -128,16 +140,20 @@ export function register(program: Command): void {
       const params = size !== undefined ? { size } : {};
       const game = makeGame(o.game, params);
       const human = parseColor(o.color);
-      const visits = numberFlag('--visits', o.visits, { min: 1, integer: true });
+      const visits = o.visits !== undefined ? numberFlag('--visits', o.visits, { min: 1, integer: true }) : undefined;
       const timeMs = o.time !== undefined ? Number(o.time) * 1000 : undefined;
       if (timeMs !== undefined && !(timeMs > 0)) throw new UserError(`--time must be a positive number of seconds, got '${o.time}'`);
       const state = game.newInitialState();
-      const agent = await playAgent(game, o.model ?? shippedNetFor(game), { visits, ...(timeMs !== undefined ? { timeMs } : {}) }, backend);
+      const agent = await playAgent(game, o.model ?? (game.name === 'go' ? null : shippedNetFor(game)), { ...(visits !== undefined ? { visits } : {}), ...(timeMs !== undefined ? { timeMs } : {}) }, backend);
       const save = (s: State, r: string): string => saveMoveList(o.saveDir, s, r);
-      if (!process.stdin.isTTY || !process.stdout.isTTY) return plainMode(state, agent, human, save);
-      const { render } = await loadInk();
-      const { PlayScreen } = await import('../../tui/play.tsx');
-      const app = render(React.createElement(PlayScreen, { initial: state, agent, human, onFinish: save }));
-      await app.waitUntilExit();
+      try {
+        if (!process.stdin.isTTY || !process.stdout.isTTY) return await plainMode(state, agent, human, save);
+        const { render } = await loadInk();
+        const { PlayScreen } = await import('../../tui/play.tsx');
+        const app = render(React.createElement(PlayScreen, { initial: state, agent, human, onFinish: save }));
+        await app.waitUntilExit();
+      } finally {
+        await agent.close?.();
+      }
     });
 }

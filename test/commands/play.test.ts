@@ -58,3 +58,15 @@ describe('tengen play --model', () => {
     expect(none.err).toMatch(/--model .*: no net there/);
   }, 90_000);
 });
+
+describe('tengen play --game go', () => {
+  it('plays the Monte-Carlo Go engine without --model, and answers moves typed as vertices', () => {
+    const saveDir = tmp();
+    const r = play(['--game', 'go', '--size', '9', '--visits', '300', '--save-dir', saveDir], 'E5\nC3\nG7\n');
+    expect(r.err).not.toMatch(/internal error/);
+    expect(r.code).toBe(0);
+    expect(r.out).toMatch(/against tengen Go engine/);
+    expect((r.out.match(/agent plays [A-HJ-T]\d/g) ?? []).length).toBeGreaterThanOrEqual(3);
+    expect(r.out).toMatch(/result: unfinished/);
+  }, 90_000);
+});
