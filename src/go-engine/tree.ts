@@ -10,6 +10,7 @@
  * Children of a node are contiguous: firstChild .. firstChild + childCount - 1.
  */
 import { NO_POINT } from '../env/games/go/board.ts';
+import { resized } from '../util/typed-arrays.ts';
 
 export const NO_NODE = -1;
 /** A child found to repeat an earlier position (positional superko): never selected again. */
@@ -41,23 +42,19 @@ export class NodePool {
   }
 
   private grow(cap: number): void {
-    const g = <T extends Int32Array | Float32Array | Uint8Array>(a: T, make: (n: number) => T): T => {
-      const b = make(cap);
-      b.set(a.subarray(0, this.size));
-      return b;
-    };
-    this.move = g(this.move, (n) => new Int32Array(n));
-    this.firstChild = g(this.firstChild, (n) => new Int32Array(n));
-    this.childCount = g(this.childCount, (n) => new Int32Array(n));
-    this.flags = g(this.flags, (n) => new Uint8Array(n));
-    this.visits = g(this.visits, (n) => new Float32Array(n));
-    this.wins = g(this.wins, (n) => new Float32Array(n));
-    this.amafVisits = g(this.amafVisits, (n) => new Float32Array(n));
-    this.amafWins = g(this.amafWins, (n) => new Float32Array(n));
-    this.priorVisits = g(this.priorVisits, (n) => new Float32Array(n));
-    this.priorWins = g(this.priorWins, (n) => new Float32Array(n));
-    this.policy = g(this.policy, (n) => new Float32Array(n));
-    this.scoreSum = g(this.scoreSum, (n) => new Float32Array(n));
+    const n = this.size;
+    this.move = resized(this.move, cap, n);
+    this.firstChild = resized(this.firstChild, cap, n);
+    this.childCount = resized(this.childCount, cap, n);
+    this.flags = resized(this.flags, cap, n);
+    this.visits = resized(this.visits, cap, n);
+    this.wins = resized(this.wins, cap, n);
+    this.amafVisits = resized(this.amafVisits, cap, n);
+    this.amafWins = resized(this.amafWins, cap, n);
+    this.priorVisits = resized(this.priorVisits, cap, n);
+    this.priorWins = resized(this.priorWins, cap, n);
+    this.policy = resized(this.policy, cap, n);
+    this.scoreSum = resized(this.scoreSum, cap, n);
   }
 
   clear(): void {

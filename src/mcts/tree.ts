@@ -11,6 +11,7 @@
  * Proofs (MCTS-solver): proof[n] is UNPROVEN, or LOSS / DRAW / WIN for the node's mover; the exact
  * game-theoretic value is proof[n] - DRAW in {-1, 0, +1}.
  */
+import { resized } from '../util/typed-arrays.ts';
 
 export const UNPROVEN = 0;
 export const LOSS = 1;
@@ -92,22 +93,18 @@ export class NodePool {
   }
 
   private grow(c: number): void {
-    const copy = <T extends Float64Array | Float32Array | Int32Array | Int8Array | Uint8Array>(a: T, make: (n: number) => T): T => {
-      const b = make(c);
-      b.set(a.subarray(0, this.size) as never);
-      return b;
-    };
-    this.N = copy(this.N, (n) => new Float64Array(n));
-    this.W = copy(this.W, (n) => new Float64Array(n));
-    this.P = copy(this.P, (n) => new Float32Array(n));
-    this.first = copy(this.first, (n) => new Int32Array(n));
-    this.count = copy(this.count, (n) => new Int32Array(n));
-    this.action = copy(this.action, (n) => new Int32Array(n));
-    this.parent = copy(this.parent, (n) => new Int32Array(n));
-    this.mover = copy(this.mover, (n) => new Int8Array(n));
-    this.toMove = copy(this.toMove, (n) => new Int8Array(n));
-    this.proof = copy(this.proof, (n) => new Uint8Array(n));
-    this.flags = copy(this.flags, (n) => new Uint8Array(n));
+    const n = this.size;
+    this.N = resized(this.N, c, n);
+    this.W = resized(this.W, c, n);
+    this.P = resized(this.P, c, n);
+    this.first = resized(this.first, c, n);
+    this.count = resized(this.count, c, n);
+    this.action = resized(this.action, c, n);
+    this.parent = resized(this.parent, c, n);
+    this.mover = resized(this.mover, c, n);
+    this.toMove = resized(this.toMove, c, n);
+    this.proof = resized(this.proof, c, n);
+    this.flags = resized(this.flags, c, n);
     this.capacity = c;
   }
 
