@@ -3,18 +3,19 @@
  * play-time pass discipline, with the search's root statistics as analysis (win rates, visits,
  * principal variations, ownership, expected score).
  *
- * Passing: after the opponent's pass, pass back only when that wins both the Tromp-Taylor count as the
- * board stands and the count after settling (the search's value of passing, whose playouts capture dead
- * stones), so the result holds whoever scores; else play the best other move. Otherwise a pass the search prefers is replaced
- * by the best other move while an open point is left (an empty point neither side owns in the
- * playouts, where a stone is not a self-atari), since an opponent that plays on can take it, and
- * while stones of ours are dead in the playouts (a referee would take them off the board).
+ * Passing: after the opponent's pass, pass back only when that wins both the Tromp-Taylor count as
+ * the board stands and the count after settling (the search's value of passing, whose playouts
+ * capture dead stones), so the result holds whoever scores; else play the best other move.
+ * Otherwise a pass the search prefers is replaced by the best other move while an open point is left
+ * (an empty point neither side owns in the playouts, where a stone is not a self-atari), since an
+ * opponent that plays on can take it, and while stones of ours are dead in the playouts (a referee
+ * would take them off the board).
  * Resigning: when the best move's win rate is below the threshold after a full search.
  */
 import { BLACK, NO_POINT, WHITE } from '../env/games/go/board.ts';
 import type { GoState } from '../env/games/go/rules.ts';
 import { ParallelSearch } from './parallel.ts';
-import type { SearchConfig, SearchSummary } from './search.ts';
+import type { SearchConfig, SearchLimits, SearchSummary } from './search.ts';
 
 export interface EngineOptions {
   seed: number;
@@ -34,14 +35,6 @@ export interface EngineMove {
   summary: SearchSummary;
 }
 
-export interface EngineLimits {
-  playouts?: number;
-  timeMs?: number;
-  shouldStop?: () => boolean;
-  onProgress?: (s: SearchSummary) => void;
-  progressIntervalMs?: number;
-}
-
 /**
  * Default playouts per move for a board size, all threads together: about 1 s on 9x9 and 6 s on 19x19
  * with two threads of this project's 2-core test machine (bench/go-strength.ts measures it).
@@ -57,21 +50,16 @@ export class GoEngine {
     this.search = new ParallelSearch(options.threads ?? 1, options.seed, options.search);
   }
 
-  /** Analyse the position without choosing (live analysis). */
-  analyse(state: GoState, limits: EngineLimits): Promise<SearchSummary> {
-    return this.search.run(state, this.budget(state, limits));
-  }
-
   close(): Promise<void> {
     return this.search.close();
   }
 
-  private budget(state: GoState, limits: EngineLimits): EngineLimits {
+  private budget(state: GoState, limits: SearchLimits): SearchLimits {
     if (limits.playouts !== undefined || limits.timeMs !== undefined) return limits;
     return { ...limits, playouts: this.options.playouts ?? defaultPlayouts(state.game.n) };
   }
 
-  async genmove(state: GoState, limits: EngineLimits): Promise<EngineMove> {
+  async genmove(state: GoState, limits: SearchLimits): Promise<EngineMove> {
     const n = state.game.n;
     const pass = n * n;
     const summary = await this.search.run(state, this.budget(state, limits));
