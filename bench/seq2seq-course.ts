@@ -7,7 +7,8 @@
  *   decoding   the GRU + attention model decoded greedily, by beam search, and by sampling from
  *              softmax(logits / T) at two temperatures (seeded): BLEU and mean output length
  *
- * Usage: npx tsx bench/seq2seq-course.ts [--steps 1000] [--batch 64] [--embed 64] [--hidden 128] [--test 500] [--save DIR]
+ * Usage: npx tsx bench/seq2seq-course.ts [--steps 1000] [--batch 64] [--embed 64] [--hidden 128] [--vocab 0] [--test 500] [--save DIR]
+ * --vocab N keeps the N most frequent tokens of each language (the rest become <unk>; 0: all seen twice).
  * Writes bench/results/seq2seq-course.md; --save DIR keeps each trained model in DIR/<variant>
  * (Seq2Seq.load reads them). Skips with a message when the corpus is absent.
  */
@@ -28,6 +29,7 @@ const { values } = parseArgs({
     batch: { type: 'string', default: '64' },
     embed: { type: 'string', default: '64' },
     hidden: { type: 'string', default: '128' },
+    vocab: { type: 'string', default: '0' },
     test: { type: 'string', default: '500' },
     save: { type: 'string' },
   },
@@ -43,8 +45,9 @@ const B = Number(values.batch);
 const train = loadEnja(dir, 'train');
 const test = loadEnja(dir, 'test');
 const N = Math.min(Number(values.test), test.src.length);
-const srcVocab = Vocab.build(train.src, { minCount: 2 });
-const tgtVocab = Vocab.build(train.tgt, { minCount: 2 });
+const maxSize = Number(values.vocab) > 0 ? Number(values.vocab) : undefined;
+const srcVocab = Vocab.build(train.src, { minCount: 2, maxSize });
+const tgtVocab = Vocab.build(train.tgt, { minCount: 2, maxSize });
 const t0 = Date.now();
 
 function trainModel(name: string, o: Partial<Seq2SeqOptions>): { model: Seq2Seq; seconds: number; loss: number } {
@@ -129,9 +132,9 @@ const refLen = (test.tgt.slice(0, N).reduce((a, x) => a + x.length, 0) / N).toFi
 const md = [
   '# Seq2seq on small_parallel_enja: cells, attention by sentence length, decoding',
   '',
-  `\`npx tsx bench/seq2seq-course.ts --steps ${STEPS} --batch ${B} --embed ${values.embed} --hidden ${values.hidden} --test ${N}\`, backend ${backend}, ${((Date.now() - t0) / 60000).toFixed(0)} min in all on the shared 2-core machine.`,
+  `\`npx tsx bench/seq2seq-course.ts --steps ${STEPS} --batch ${B} --embed ${values.embed} --hidden ${values.hidden} --vocab ${values.vocab} --test ${N}\`, backend ${backend}, ${((Date.now() - t0) / 60000).toFixed(0)} min in all on the shared 2-core machine.`,
   `Every model: embeddings ${values.embed}, hidden ${values.hidden}, Adam 1e-3 with gradients clipped to norm 5, ${STEPS} steps of ${B} pairs (the same batches, seed 1),`,
-  `vocabularies ${srcVocab.size} / ${tgtVocab.size} (min count 2). BLEU: corpus BLEU-4 (src/sequence/bleu.ts) on the first ${N} test sentences, greedy unless stated.`,
+  `vocabularies ${srcVocab.size} / ${tgtVocab.size} (min count 2${maxSize ? `, at most ${maxSize}` : ''}). BLEU: corpus BLEU-4 (src/sequence/bleu.ts) on the first ${N} test sentences, greedy unless stated.`,
   '',
   '## Cells and encoders',
   '',

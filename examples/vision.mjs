@@ -7,13 +7,13 @@ import { loadVisionModel, classifyImage, readImage, shapesImage, encodePpm, SHIP
 const { model, config } = await loadVisionModel(SHIPPED_MOBILENET, 'mobilenet');
 console.log(`MobileNet alpha ${config.alpha}, ${config.inputSize}x${config.inputSize} input, ${config.classes} classes`);
 
-// Ten images written as files (64x64; classifyImage resizes them to the net's 32x32), read back and classified.
+// Ten images written as files (96x96; classifyImage resizes them to the net's 64x64), read back and classified.
 const dir = mkdtempSync(join(tmpdir(), 'tengen-example-'));
 let right = 0;
 for (let i = 0; i < 10; i++) {
-  const im = shapesImage(12345, i, { size: 64, minObjects: 1, maxObjects: 1, minRadius: 0.15, maxRadius: 0.4 });
+  const im = shapesImage(12345, i, { size: 96, minObjects: 1, maxObjects: 1, minRadius: 0.15, maxRadius: 0.4 });
   const file = join(dir, `shape-${i}.ppm`);
-  writeFileSync(file, encodePpm(64, 64, im.image));
+  writeFileSync(file, encodePpm(96, 96, im.image));
   const { label, probabilities } = classifyImage(model, readImage(file), SHAPE_CLASSES);
   const truth = SHAPE_CLASSES[im.objects[0].cls];
   if (label === truth) right++;

@@ -29,3 +29,4 @@ export { exportOnnx, toOnnxBytes, onnxOutputNames, ONNX_OPSET } from './onnx-exp
 export { OnnxEvaluator, type OnnxEvaluatorOptions } from './onnx-evaluator.ts';
 export { SymmetryAveragedEvaluator, type SymmetryAveragedOptions } from './symmetry-evaluator.ts';
 export { createBestEvaluator, createBestEvaluatorWithReason, type BestEvaluator, type BestEvaluatorOptions } from './best-evaluator.ts';
+export { readHeader, SAVED_FORMAT_VERSION, type SavedHeader } from './saved-model.ts';

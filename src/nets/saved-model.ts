@@ -120,12 +120,6 @@ export function tagLayersModel<M extends tf.LayersModel>(model: M, kind: string,
   return model;
 }
 
-/** The header a builder put on a model (undefined for a model tengen did not build). */
-export function layersModelHeader(model: tf.LayersModel): SavedHeader | undefined {
-  const h = (model.getUserDefinedMetadata() as { tengen?: SavedHeader } | undefined)?.tengen;
-  return h && typeof h.kind === 'string' ? h : undefined;
-}
-
 /** Load a tf.LayersModel saved by saveModel, checking its kind; starts the tensor backend if needed. */
 export async function loadLayers(dir: string, kind?: string | readonly string[]): Promise<{ model: tf.LayersModel; kind: string; config: Record<string, unknown> }> {
   await ensureBackend();

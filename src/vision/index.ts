@@ -28,3 +28,4 @@ export { buildDpModel, dpDataset } from './data-parallel-model.ts';
 export { buildDetector, encodeTargets, detectionLoss, decodeDetections, detect, toCocoEval, DETECTOR_STRIDE, type DetectorConfig, type Detection, type DetectionTargets, type DecodeOptions } from './ssd.ts';
 export { loadVisionModel, type VisionKind } from './saved.ts';
 export { classifyImage, SHIPPED_MOBILENET, type Classification } from './classify.ts';
+export { recalibrateBatchNorm } from './recalibrate.ts';

@@ -59,3 +59,20 @@ describe('saving the vision models', () => {
     await expect(loadVisionModel(join(root, 'unet'), 'mobilenet')).rejects.toThrow(/holds a unet model, expected mobilenet/);
   });
 });
+
+describe('recalibrateBatchNorm', () => {
+  it('sets the moving statistics to the population ones: inference on the calibration images equals training-mode output', async () => {
+    const { recalibrateBatchNorm } = await import('../../src/vision/recalibrate.ts');
+    const model = buildMobileNet({ alpha: 0.25, inputSize: 32, classes: 3, dropout: 0, seed: 5 });
+    await nudge(model, [32, 32, 3]);
+    const x = tf.randomUniform([12, 32, 32, 3], 0, 1, 'float32', 21) as tf.Tensor4D;
+    const gap = (): number => tf.tidy(() => tf.max(tf.abs(tf.sub(model.predict(x) as tf.Tensor, model.apply(x, { training: true }) as tf.Tensor))).dataSync()[0]!);
+    expect(gap()).toBeGreaterThan(1e-3);
+    const before = tf.memory().numTensors;
+    expect(recalibrateBatchNorm(model, x, 5)).toBe(27);
+    expect(tf.memory().numTensors).toBe(before);
+    expect(gap()).toBeLessThan(1e-4);
+    x.dispose();
+    model.dispose();
+  });
+});
