@@ -6,12 +6,12 @@
  * deterministic policy plays 10 fresh episodes, timed separately, to show the learned returns are
  * in the same range on both engines.
  *
- *   npx tsx bench/rl-speed.ts [--seeds 5] [--algos a2c,ppo,dqn] [--engines onnxruntime,tfjs] [--backend wasm]
+ *   npx tsx bench/rl-speed.ts [--seeds 5] [--algos a2c,ppo,dqn] [--engines onnxruntime,tfjs] [--backend wasm] [--out FILE]
  *
  * 'tfjs' is the implementation before issue 28 (on the wasm backend, `tengen train`'s default);
  * 'onnxruntime' the new one. SB3 cannot run here (PyPI is unreachable): its column is the figure
  * issue 28 measured on this machine (SB3 2.0, PyTorch, 1 thread), quoted as the reference.
- * Writes bench/results/rl-speed.md.
+ * Writes bench/results/rl-speed.md (or --out FILE).
  */
 import { cpus, loadavg } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -128,5 +128,5 @@ const md = [
   `Time used: ${((performance.now() - t0) / 1000).toFixed(0)} s. Reproduce: \`npx tsx bench/rl-speed.ts --seeds ${seeds}${algos.length < 3 ? ` --algos ${algos.join(',')}` : ''}\``,
   '',
 ].join('\n');
-writeFileAtomic(join(dirname(fileURLToPath(import.meta.url)), 'results', 'rl-speed.md'), md);
+writeFileAtomic(opt('out', join(dirname(fileURLToPath(import.meta.url)), 'results', 'rl-speed.md')), md);
 console.log(md);

@@ -88,8 +88,6 @@ const normAxis = (axis: number, rank: number): number => (axis < 0 ? axis + rank
 
 export class Graph {
   readonly nodes: GraphNode[] = [];
-  /** Which node made each value (inputs and constants have none). */
-  readonly producer = new Map<string, GraphNode>();
   private readonly protoNodes: INodeProto[] = [];
   private readonly inits: ITensorProto[] = [];
   private readonly inputs: IValueInfoProto[] = [];
@@ -148,10 +146,7 @@ export class Graph {
   addNode(op: string, inputs: Val[], attrs: Attrs, shape: Dim[], dtype: DType, o: NodeOptions = {}): Val {
     const output: Val = { name: o.name ?? `${op.toLowerCase()}${this.counter++}`, shape, dtype };
     const node: GraphNode = { op, inputs, output, attrs: { ...attrs, ...o.meta }, nondiff: o.nondiff ?? false };
-    if (this.hidden === 0) {
-      this.nodes.push(node);
-      this.producer.set(output.name, node);
-    }
+    if (this.hidden === 0) this.nodes.push(node);
     const extraInputs = o.extraInputs ?? [];
     const attribute: IAttributeProto[] = Object.entries(attrs).map(([k, a]) =>
       Array.isArray(a) ? { name: k, type: AT.INTS, ints: a } : FLOAT_ATTRS.has(k) ? { name: k, type: AT.FLOAT, f: a } : { name: k, type: AT.INT, i: a },
@@ -174,10 +169,7 @@ export class Graph {
       this.hidden--;
     }
     const node: GraphNode = { op, inputs, output: r.output, attrs, nondiff: false, saved: r.saved };
-    if (this.hidden === 0) {
-      this.nodes.push(node);
-      this.producer.set(r.output.name, node);
-    }
+    if (this.hidden === 0) this.nodes.push(node);
     return r.output;
   }
 
@@ -267,9 +259,6 @@ export class Graph {
   /** The same value, with no gradient flowing back through it. */
   stopGradient(x: Val): Val {
     return this.addNode('Identity', [x], {}, [...x.shape], x.dtype, { nondiff: true });
-  }
-  identity(x: Val): Val {
-    return this.unary('Identity', x);
   }
 
   // ---- linear algebra ----
@@ -379,17 +368,6 @@ export class Graph {
     const r = x.shape.length;
     const shape = x.shape.map((d, i) => (typeof d === 'number' ? d + pads[i]! + pads[r + i]! : d));
     return this.addNode('Pad', [x], {}, shape, x.dtype, { extraInputs: [this.ints(pads)], meta: { pads } });
-  }
-
-  // ---- convolution (NCHW) ----
-
-  /** 2-D convolution, stride 1, NCHW input, weights [Cout, Cin, kh, kw], symmetric `pad`. */
-  conv(x: Val, w: Val, b: Val | undefined, pad: number): Val {
-    const [n, , h, wd] = x.shape;
-    const [co, , kh, kw] = w.shape as number[];
-    const oh = typeof h === 'number' ? h + 2 * pad - kh! + 1 : h!;
-    const ow = typeof wd === 'number' ? wd + 2 * pad - kw! + 1 : wd!;
-    return this.addNode('Conv', b ? [x, w, b] : [x, w], { pads: [pad, pad, pad, pad], kernel_shape: [kh!, kw!] }, [n!, co!, oh, ow], 'float32');
   }
 
   /**

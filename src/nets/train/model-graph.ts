@@ -51,6 +51,9 @@ export interface ModelTrainGraph {
 
 type LayerVariable = tf.LayerVariable;
 
+/** Floats of saved im2col columns (all layers together) above which they are recomputed: 512 MB. */
+const COLS_BUDGET = 128 * 1024 * 1024;
+
 /** Build the training graph of `model` for batches of `batch` samples, L2 coefficient `l2`. */
 export function policyValueTrainGraph(model: tf.LayersModel, batch: number, l2: number): ModelTrainGraph {
   if (model.inputs.length !== 1 || model.outputs.length !== 2) throw new UnsupportedModelError('the model must have one input and two outputs (policy logits, value)');
@@ -67,6 +70,17 @@ export function policyValueTrainGraph(model: tf.LayersModel, batch: number, l2: 
   const allWeights = model.weights as LayerVariable[];
   const values = new Map<number, Node2D>();
   const batchNorm: BatchNormStat[] = [];
+  // Keeping every convolution's im2col columns for the backward pass costs k*k activations per
+  // layer; past COLS_BUDGET floats (big boards, wide nets, big batches) they are gathered again instead.
+  let colsFloats = 0;
+  for (const layer of model.layers) {
+    if (layer.getClassName() !== 'Conv2D') continue;
+    const inShape = layer.inboundNodes[0]?.inputTensors[0]?.shape ?? [];
+    const k = (layer.getConfig()['kernelSize'] as number[] | number | undefined) ?? 1;
+    const kk = Array.isArray(k) ? k[0]! * k[1]! : k * k;
+    if (kk > 1) colsFloats += N * (inShape.slice(1) as number[]).reduce((a, b) => a * b, 1) * kk;
+  }
+  const recompute = colsFloats > COLS_BUDGET;
 
   const activation = (x: Val, act: string, where: string): Val => {
     if (act === 'linear') return x;
@@ -106,7 +120,7 @@ export function policyValueTrainGraph(model: tf.LayersModel, batch: number, l2: 
           throw new UnsupportedModelError(`Conv2D '${layer.name}' (only stride 1, odd square kernels, 'same' padding, channels last)`);
         }
         const b = w('bias');
-        const y = conv2d(g, x.v, weightOf(k), b ? weightOf(b) : undefined, { n: N, h: x.image.h, w: x.image.w, k: kh! });
+        const y = conv2d(g, x.v, weightOf(k), b ? weightOf(b) : undefined, { n: N, h: x.image.h, w: x.image.w, k: kh! }, recompute);
         set({ v: activation(y, (cfg['activation'] as string | undefined) ?? 'linear', layer.name), image: x.image });
         break;
       }

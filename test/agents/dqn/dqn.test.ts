@@ -86,6 +86,7 @@ describe.each(TEST_ENGINES)('DQN (%s engine)', (engine) => {
     expect(() => new DQN(new Corridor(), { gradientSteps: -2 })).toThrow(/gradientSteps/);
     expect(() => new DQN(new Corridor(), { lr: 1 } as never)).toThrow(UserError);
     expect(() => new DQN(new Target())).toThrow(/Discrete action space/);
+    expect(() => new DQN(new Corridor(), { engine: 'gpu' } as never)).toThrow(/engine must be one of 'auto', 'onnxruntime', 'tfjs', got "gpu"/);
   });
 
   it('replay buffer wraps around and samples stored transitions', () => {

@@ -84,5 +84,6 @@ describe.each(TEST_ENGINES)('PPO (%s engine)', (engine) => {
     expect(() => new PPO(() => new Corridor(), { gaeLambda: 1.5 })).toThrow(/gaeLambda/);
     expect(() => new PPO(() => new Corridor(), { clip: 0.1 } as never)).toThrow(UserError);
     expect(() => new PPO(new Corridor(), { nEnvs: 2 })).toThrow(/factory/);
+    expect(() => new PPO(() => new Corridor(), { engine: 'webgpu' } as never)).toThrow(/ppo: engine must be one of/);
   });
 });

@@ -140,13 +140,13 @@ describe.skipIf(!ort)('graph gradients (onnxruntime) equal tf.variableGrads', ()
     r.ours.forEach((d, i) => expectClose(d, r.theirs[i]!));
   });
 
-  for (const k of [3, 1, 5]) {
-    it(`a ${k}x${k} convolution as im2col + GEMM (input, kernel and bias gradients) equals tf.conv2d 'same'`, () => {
+  for (const [k, recompute] of [[3, false], [3, true], [1, false], [5, false]] as const) {
+    it(`a ${k}x${k} convolution as im2col + GEMM (input, kernel and bias gradients${recompute ? ', columns gathered again' : ''}) equals tf.conv2d 'same'`, () => {
       const [n, h, w, ci, co] = [3, 4, 5, 3, 4];
       const r = both({
         inputs: { x: { shape: [n * h * w, ci], data: randn(n * h * w * ci, rng) }, k: { shape: [k, k, ci, co], data: randn(k * k * ci * co, rng, 0.5) }, b: { shape: [co], data: randn(co, rng) }, t: { shape: [n * h * w, co], data: randn(n * h * w * co, rng) } },
         params: ['x', 'k', 'b', 't'],
-        graph: (g, v) => g.reduceSum(g.mul(g.tanh(conv2d(g, v['x']!, v['k']!, v['b']!, { n, h, w, k })), v['t']!)),
+        graph: (g, v) => g.reduceSum(g.mul(g.tanh(conv2d(g, v['x']!, v['k']!, v['b']!, { n, h, w, k }, recompute)), v['t']!)),
         tfjs: (t) => {
           const y = tf.add(tf.conv2d(tf.reshape(t['x']!, [n, h, w, ci]) as tf.Tensor4D, t['k'] as tf.Tensor4D, 1, 'same'), t['b']!);
           return tf.sum(tf.mul(tf.tanh(tf.reshape(y, [n * h * w, co])), t['t']!)) as tf.Scalar;
